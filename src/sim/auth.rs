@@ -210,6 +210,11 @@ impl TokenStore {
         }
     }
 
+    /// Every token minted and not yet forgotten (tests check that none was printed).
+    pub fn issued(&self) -> Vec<String> {
+        self.tokens.keys().cloned().collect()
+    }
+
     /// Is this string one of our tokens? Used to scrub the request log.
     pub fn is_token(&self, s: &str) -> bool {
         self.tokens.contains_key(s)

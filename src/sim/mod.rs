@@ -116,6 +116,11 @@ impl Simulator {
         self.shared.stats()
     }
 
+    /// The access tokens minted so far, for tests that check none was ever printed.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.issued_tokens()
+    }
+
     /// Revoke every token minted so far: the next API call with one gets
     /// 401 `{"code":124,"message":"Invalid access token."}`.
     pub fn revoke_all_tokens(&self) {

@@ -85,6 +85,10 @@ impl Shared {
         self.lock().stats.clone()
     }
 
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.lock().tokens.issued()
+    }
+
     pub fn revoke_all_tokens(&self) {
         self.lock().tokens.revoke_all();
     }

@@ -1,0 +1,225 @@
+//! Where zoomsh's settings come from: flags > environment > `.env` in the working directory >
+//! defaults.
+//!
+//! Values are trimmed (a trailing newline from `$(cat secret.txt)` is the classic cause of
+//! Zoom's `invalid_client`), and an empty value counts as missing. Credentials are checked only
+//! when a command first needs a token, so `zoomsh eval '1 + 1'` runs without any. The secret is
+//! held in a [`Secret`] from the moment it is read.
+
+use crate::error::Error;
+use crate::secret::Secret;
+use reqwest::Url;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const DEFAULT_OAUTH_URL: &str = "https://zoom.us";
+pub const DEFAULT_API_URL: &str = "https://api.zoom.us";
+
+/// A Server-to-Server OAuth app's credentials.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// What the Zoom client needs to know, resolved from every source.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The credentials, or the one-line error to give when a token is first needed.
+    pub credentials: Result<Credentials, String>,
+    /// Base URL of the token endpoint host (`/oauth/token` is appended).
+    pub oauth_url: Url,
+    /// Base URL of the API host (`/v2` is appended) when the user chose one; otherwise the
+    /// token response's `api_url` or [`DEFAULT_API_URL`] is used.
+    pub api_url: Option<Url>,
+}
+
+/// Values given on the command line; they win over everything else.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub oauth_url: Option<String>,
+    pub api_url: Option<String>,
+}
+
+/// The environment as zoomsh sees it: the process environment over a `.env` file.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    /// The process environment plus `.env` in `dir` (process variables win, as with dotenv).
+    pub fn load(dir: &Path) -> Result<Env, Error> {
+        let mut vars = HashMap::new();
+        let dotenv = dir.join(".env");
+        if dotenv.is_file() {
+            let iter = dotenvy::from_path_iter(&dotenv).map_err(|e| {
+                Error::Usage(format!(
+                    "cannot read {}: {e}; fix or remove the file",
+                    dotenv.display()
+                ))
+            })?;
+            for item in iter {
+                let (k, v) = item.map_err(|e| {
+                    Error::Usage(format!(
+                        "cannot parse {}: {e}; write one NAME=value per line",
+                        dotenv.display()
+                    ))
+                })?;
+                vars.insert(k, v);
+            }
+        }
+        vars.extend(std::env::vars());
+        Ok(Env { vars })
+    }
+
+    /// An environment made of exactly these pairs (for embedding and tests).
+    pub fn from_pairs<I, K, V>(pairs: I) -> Env
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// A trimmed, non-empty value.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.vars
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl Settings {
+    pub fn resolve(overrides: &Overrides, env: &Env) -> Result<Settings, Error> {
+        let oauth = pick(&overrides.oauth_url, env, "ZOOMSH_OAUTH_URL");
+        let oauth_url = match oauth {
+            Some((value, source)) => parse_base_url(&value, source)?,
+            None => Url::parse(DEFAULT_OAUTH_URL).expect("default URL parses"),
+        };
+        let api_url = match pick(&overrides.api_url, env, "ZOOMSH_API_URL") {
+            Some((value, source)) => Some(parse_base_url(&value, source)?),
+            None => None,
+        };
+        Ok(Settings {
+            credentials: credentials_from(env),
+            oauth_url,
+            api_url,
+        })
+    }
+}
+
+fn pick(flag: &Option<String>, env: &Env, var: &'static str) -> Option<(String, &'static str)> {
+    let flag_name = match var {
+        "ZOOMSH_OAUTH_URL" => "--oauth-url",
+        _ => "--api-url",
+    };
+    match flag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => Some((v.to_string(), flag_name)),
+        None => env.get(var).map(|v| (v, var)),
+    }
+}
+
+fn credentials_from(env: &Env) -> Result<Credentials, String> {
+    let need = |name: &str| {
+        env.get(name).ok_or_else(|| {
+            format!(
+                "{name} is not set: export it or put {name}=... in .env \
+                 (the values are on your Server-to-Server OAuth app's page in the Zoom App Marketplace), \
+                 or add --sim to try the built-in simulator"
+            )
+        })
+    };
+    Ok(Credentials {
+        account_id: need("ZOOM_ACCOUNT_ID")?,
+        client_id: need("ZOOM_CLIENT_ID")?,
+        client_secret: Secret::new(need("ZOOM_CLIENT_SECRET")?),
+    })
+}
+
+/// Parse a base URL and refuse plain `http://` except to loopback: credentials and tokens
+/// travel to these hosts.
+pub fn parse_base_url(value: &str, source: &str) -> Result<Url, Error> {
+    let url = Url::parse(value).map_err(|e| {
+        Error::Usage(format!(
+            "{source} is not a URL ({value:?}: {e}); give a base URL such as https://zoom.us"
+        ))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::Usage(format!(
+                "{source} uses plain http to a non-loopback host ({value}); credentials and tokens \
+                 are only sent over https: use https://"
+            )));
+        }
+        other => {
+            return Err(Error::Usage(format!(
+                "{source} has scheme {other:?} ({value}); use an https:// URL"
+            )));
+        }
+    }
+    if url.host_str().is_none() {
+        return Err(Error::Usage(format!(
+            "{source} has no host ({value}); give a base URL such as https://zoom.us"
+        )));
+    }
+    Ok(url)
+}
+
+/// Is the URL's host this machine (127.0.0.0/8, ::1 or `localhost`)?
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_trimmed_and_empty_is_missing() {
+        let env = Env::from_pairs([
+            ("ZOOM_ACCOUNT_ID", " ACC1 \n"),
+            ("ZOOM_CLIENT_ID", "CID1\n"),
+            ("ZOOM_CLIENT_SECRET", "   "),
+        ]);
+        let s = Settings::resolve(&Overrides::default(), &env).unwrap();
+        let err = s.credentials.unwrap_err();
+        assert!(err.starts_with("ZOOM_CLIENT_SECRET is not set"), "{err}");
+        assert_eq!(env.get("ZOOM_ACCOUNT_ID").as_deref(), Some("ACC1"));
+    }
+
+    #[test]
+    fn flags_win_over_env() {
+        let env = Env::from_pairs([("ZOOMSH_API_URL", "https://api-eu.zoom.us")]);
+        let o = Overrides {
+            api_url: Some("http://127.0.0.1:9".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&o, &env).unwrap();
+        assert_eq!(s.api_url.unwrap().as_str(), "http://127.0.0.1:9/");
+        assert_eq!(s.oauth_url.as_str(), "https://zoom.us/");
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let err = parse_base_url("http://zoom.example.com", "ZOOMSH_OAUTH_URL").unwrap_err();
+        assert!(err.to_string().contains("plain http"), "{err}");
+        assert!(parse_base_url("http://localhost:8080", "x").is_ok());
+        assert!(parse_base_url("http://[::1]:8080", "x").is_ok());
+    }
+}

@@ -1,0 +1,23 @@
+//! zoomsh: script the Zoom REST API in Rhai, with Server-to-Server OAuth handled underneath.
+//!
+//! The crate is the `zoomsh` command line and a library for embedding its script host:
+//!
+//! - [`zoom`]: the Zoom client (tokens, HTTP, errors); knows nothing about Rhai.
+//! - [`script`]: the Rhai engine and the `zoom` object scripts use.
+//! - [`sim`]: a Zoom-compatible simulator on loopback, for trying zoomsh and for tests.
+//! - [`session::Session`]: the runtime, client and optional simulator wired together.
+
+pub mod cancel;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod repl;
+pub mod script;
+pub mod secret;
+pub mod session;
+pub mod sim;
+pub mod zoom;
+
+pub use error::Error;
+pub use session::Session;

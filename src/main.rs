@@ -1,0 +1,37 @@
+//! The `zoomsh` binary: parse the command line, run it, turn the outcome into an exit code.
+//! Nothing else in zoomsh calls `process::exit`.
+
+use clap::Parser;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+use zoomsh::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = e.exit_code();
+            // A closed stdout (`| head`) is not a failure.
+            if code != 0 {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "zoomsh=debug",
+        _ => "zoomsh=trace",
+    };
+    let filter = EnvFilter::try_from_env("ZOOMSH_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,408 @@
+//! Sending one API call: the URL, the headers, the token, the 401 re-mint, redirects, and
+//! reading the answer.
+//!
+//! House rules, each from a way real clients broke (BEHAVIOR.md §2, §6; CASES.md B11, B18):
+//! `Accept: application/json` on every request; `Content-Type: application/json` on every request
+//! with a body and on no other; 200/201/202/204 are success and an empty body is `null`; a 401
+//! invalidates the token, mints once and retries once; a second 401 is reported, never looped.
+//! Redirects are followed by hand, and only to hosts that may see the token.
+
+use super::errors::{ErrorBody, snippet};
+use super::token::{Token, TokenProvider};
+use super::{ApiError, ZoomError, normalize_api_url};
+use crate::config::{DEFAULT_API_URL, Settings};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
+use reqwest::{Method, Url};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// The most redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
+
+/// Tunables of the HTTP side.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// The longest one request may take, connection included.
+    pub timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One API call as a script or the command line states it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// `/users/me`, `/v2/users/me`, or a full URL on the API host; may carry a query string.
+    pub path: String,
+    /// Query parameters added to any the path carries.
+    pub query: Vec<(String, String)>,
+    /// A JSON body (sent with `Content-Type: application/json`).
+    pub body: Option<Value>,
+}
+
+impl Request {
+    pub fn new(method: &str, path: &str) -> Request {
+        Request {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+}
+
+/// An answer of any status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    /// Header names lower-cased, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// Parsed JSON; `null` for an empty body; a string for a body that is not JSON.
+    pub body: Value,
+    /// The path as sent (`/v2/...`), for messages.
+    pub path: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The Zoom API client of one app. Cheap to share behind an `Arc`.
+pub struct ZoomClient {
+    http: reqwest::Client,
+    tokens: TokenProvider,
+    explicit_api: Option<Url>,
+}
+
+impl ZoomClient {
+    pub fn new(settings: &Settings, options: &ClientOptions) -> Result<ZoomClient, ZoomError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("zoomsh/", env!("CARGO_PKG_VERSION")))
+            .timeout(options.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            // Redirects are followed in `send`, where the token's destination is checked.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ZoomError::Config(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(ZoomClient {
+            tokens: TokenProvider::new(
+                http.clone(),
+                &settings.oauth_url,
+                settings.credentials.clone(),
+            ),
+            http,
+            explicit_api: settings.api_url.clone(),
+        })
+    }
+
+    /// A fresh token (minted if needed).
+    pub async fn token(&self) -> Result<Token, ZoomError> {
+        self.tokens.token().await
+    }
+
+    /// How many tokens this client has minted.
+    pub fn tokens_minted(&self) -> u64 {
+        self.tokens.minted()
+    }
+
+    /// The API host calls go to: the one the user chose, else the token's `api_url` when it is a
+    /// Zoom host or loopback, else `https://api.zoom.us`.
+    pub fn api_base(&self, token: &Token) -> Url {
+        if let Some(url) = &self.explicit_api {
+            return url.clone();
+        }
+        token
+            .api_url
+            .clone()
+            .unwrap_or_else(|| Url::parse(DEFAULT_API_URL).expect("default URL parses"))
+    }
+
+    /// Send a request; any HTTP status is an `Ok`.
+    pub async fn send(&self, request: &Request) -> Result<Response, ZoomError> {
+        let method = Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+            ZoomError::Refused(format!(
+                "{:?} is not an HTTP method; use GET, POST, PATCH, PUT or DELETE",
+                request.method
+            ))
+        })?;
+        let mut token = self.tokens.token().await?;
+        let mut reminted = false;
+        loop {
+            let url = build_url(&self.api_base(&token), request)?;
+            let response = self
+                .send_following_redirects(&method, url, request, &token)
+                .await?;
+            if response.status == 401 && !reminted {
+                // Expired early, revoked by another mint, or a foreign token: mint once, retry once.
+                tracing::debug!(path = %response.path, "401 from the API: minting a new token and retrying once");
+                self.tokens.invalidate(&token).await;
+                token = self.tokens.token().await?;
+                reminted = true;
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Send a request and return its body; a non-2xx status is an error.
+    pub async fn call(&self, request: &Request) -> Result<Value, ZoomError> {
+        let response = self.send(request).await?;
+        if response.is_success() {
+            Ok(response.body)
+        } else {
+            Err(ZoomError::Api(Box::new(api_error(
+                &request.method,
+                &response,
+            ))))
+        }
+    }
+
+    async fn send_following_redirects(
+        &self,
+        method: &Method,
+        mut url: Url,
+        request: &Request,
+        token: &Token,
+    ) -> Result<Response, ZoomError> {
+        let path = url.path().to_string();
+        for _ in 0..=MAX_REDIRECTS {
+            let started = Instant::now();
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(ACCEPT, "application/json")
+                .header(AUTHORIZATION, bearer(token));
+            if let Some(body) = &request.body {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(serde_json::to_vec(body).expect("a JSON value serialises"));
+            }
+            let sent = builder
+                .send()
+                .await
+                .map_err(|e| ZoomError::network(method.as_str(), url.as_str(), &e))?;
+            let status = sent.status().as_u16();
+            tracing::debug!(
+                method = %method,
+                url = %url,
+                status,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "api call"
+            );
+            if sent.status().is_redirection()
+                && let Some(location) = sent.headers().get(LOCATION)
+            {
+                let target = location
+                    .to_str()
+                    .ok()
+                    .and_then(|l| url.join(l).ok())
+                    .ok_or_else(|| {
+                        ZoomError::Refused(format!(
+                            "{method} {path}: HTTP {status} redirect with an unreadable Location header"
+                        ))
+                    })?;
+                if normalize_api_url(target.as_str()).is_none() {
+                    return Err(ZoomError::Refused(format!(
+                        "{method} {path}: HTTP {status} redirects to {}, which is not a Zoom host; \
+                         zoomsh does not send the token there",
+                        origin(&target)
+                    )));
+                }
+                url = target;
+                continue;
+            }
+            let headers = sent
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let bytes = sent
+                .bytes()
+                .await
+                .map_err(|e| ZoomError::network(method.as_str(), url.as_str(), &e))?;
+            return Ok(Response {
+                status,
+                headers,
+                body: parse_body(&bytes),
+                path,
+            });
+        }
+        Err(ZoomError::Refused(format!(
+            "{method} {path}: more than {MAX_REDIRECTS} redirects; stopped"
+        )))
+    }
+}
+
+fn bearer(token: &Token) -> HeaderValue {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.access_token.expose()))
+        .unwrap_or_else(|_| HeaderValue::from_static("Bearer invalid"));
+    value.set_sensitive(true);
+    value
+}
+
+fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// JSON if it parses, `null` if empty, else the text itself.
+fn parse_body(bytes: &[u8]) -> Value {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Value::Null;
+    }
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Build the full URL of a request on the API host.
+fn build_url(base: &Url, request: &Request) -> Result<Url, ZoomError> {
+    let path = &request.path;
+    let base_str = base.as_str().trim_end_matches('/');
+    let mut url = if path.starts_with("https://") || path.starts_with("http://") {
+        let given = Url::parse(path).map_err(|e| {
+            ZoomError::Refused(format!(
+                "{path:?} is not a valid URL ({e}); pass a path such as /users/me"
+            ))
+        })?;
+        if given.origin() != base.origin() {
+            return Err(ZoomError::Refused(format!(
+                "refusing to send the Zoom token to {}: a full URL must be on the API host {}; \
+                 pass the path alone (/users/me)",
+                origin(&given),
+                origin(base)
+            )));
+        }
+        given
+    } else {
+        let trimmed = path.trim();
+        let with_slash = if trimmed.starts_with('/') {
+            trimmed.to_string()
+        } else {
+            format!("/{trimmed}")
+        };
+        let with_version = if with_slash == "/v2"
+            || with_slash.starts_with("/v2/")
+            || with_slash.starts_with("/v2?")
+        {
+            with_slash
+        } else {
+            format!("/v2{with_slash}")
+        };
+        Url::parse(&format!("{base_str}{with_version}")).map_err(|e| {
+            ZoomError::Refused(format!(
+                "{path:?} does not make a valid URL ({e}); pass a path such as /users/me"
+            ))
+        })?
+    };
+    if !request.query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in &request.query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+/// Read an error answer in whatever shape it came.
+pub(crate) fn api_error(method: &str, response: &Response) -> ApiError {
+    let raw = match &response.body {
+        Value::Null => Vec::new(),
+        Value::String(s) => s.as_bytes().to_vec(),
+        other => serde_json::to_vec(other).unwrap_or_default(),
+    };
+    let parsed = ErrorBody::parse(&raw);
+    let message = parsed.message.unwrap_or_else(|| {
+        if response.body.is_object() {
+            "no message in the error body".to_string()
+        } else {
+            snippet(&raw)
+        }
+    });
+    ApiError {
+        status: response.status,
+        code: parsed.code,
+        message,
+        errors: parsed.errors,
+        method: method.to_string(),
+        path: response.path.clone(),
+        tracking_id: response.header("x-zm-trackingid").map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(path: &str) -> String {
+        let base = Url::parse("https://api.zoom.us").unwrap();
+        build_url(&base, &Request::new("GET", path))
+            .map(|u| u.to_string())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn paths_take_every_documented_form() {
+        assert_eq!(url("/users/me"), "https://api.zoom.us/v2/users/me");
+        assert_eq!(url("/v2/users/me"), "https://api.zoom.us/v2/users/me");
+        assert_eq!(url("users/me"), "https://api.zoom.us/v2/users/me");
+        assert_eq!(
+            url("https://api.zoom.us/v2/users?status=active"),
+            "https://api.zoom.us/v2/users?status=active"
+        );
+        // Double-encoded UUIDs pass through untouched.
+        assert_eq!(
+            url("/past_meetings/%252Fab%252F%252Fc%253D%253D"),
+            "https://api.zoom.us/v2/past_meetings/%252Fab%252F%252Fc%253D%253D"
+        );
+    }
+
+    #[test]
+    fn full_urls_off_the_api_host_are_refused() {
+        assert!(
+            url("https://evil.example/v2/users")
+                .starts_with("refusing to send the Zoom token to https://evil.example")
+        );
+    }
+
+    #[test]
+    fn query_pairs_are_appended() {
+        let base = Url::parse("http://127.0.0.1:9").unwrap();
+        let mut r = Request::new("GET", "/users?status=active");
+        r.query.push(("page_size".into(), "300".into()));
+        r.query.push(("email".into(), "a+b@example.com".into()));
+        assert_eq!(
+            build_url(&base, &r).unwrap().as_str(),
+            "http://127.0.0.1:9/v2/users?status=active&page_size=300&email=a%2Bb%40example.com"
+        );
+    }
+
+    #[test]
+    fn bodies_parse_as_json_null_or_text() {
+        assert_eq!(parse_body(b""), Value::Null);
+        assert_eq!(parse_body(b"{\"id\":85746065432}")["id"], 85746065432_i64);
+        assert_eq!(
+            parse_body(b"<html>x</html>"),
+            Value::String("<html>x</html>".into())
+        );
+    }
+}

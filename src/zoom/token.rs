@@ -1,0 +1,298 @@
+//! Server-to-Server OAuth tokens: mint, keep, refresh ahead of expiry, one mint at a time.
+//!
+//! A token is minted with `POST {oauth}/oauth/token`, HTTP Basic `client_id:client_secret` and
+//! the form body `grant_type=account_credentials&account_id=...` (the form Zoom documents; a
+//! JSON body gets `unsupported_grant_type`). Its expiry is stored as an absolute instant computed
+//! from when the request was *sent*, and it is replaced `min(60 s, expires_in / 2)` before that
+//! instant, so a 2-second test token still gets used once.
+//!
+//! Minting is single-flight: the cache sits behind an async mutex that is held across the mint,
+//! so N concurrent calls on a cold cache cause exactly one token request (Zoom used to revoke a
+//! token when another was minted, and may still cap live tokens: BEHAVIOR.md §1.5).
+//!
+//! Token endpoint errors become one-line messages naming the setting that is most likely wrong
+//! (CASES.md B01–B03). Neither the secret nor a token ever reaches a message or a log line.
+
+use super::errors::{ErrorBody, snippet};
+use super::{ZoomError, normalize_api_url};
+use crate::config::Credentials;
+use crate::secret::Secret;
+use reqwest::Url;
+use serde::Deserialize;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Mutex;
+
+/// A live access token.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub access_token: Secret,
+    pub token_type: String,
+    /// Space-separated scopes as the token endpoint returned them.
+    pub scope: String,
+    /// The cluster serving the account, normalised, if the response named one.
+    pub api_url: Option<Url>,
+    pub expires_in: u64,
+    /// When the token stops working, by the local monotonic clock.
+    pub expires_at: Instant,
+    /// The same instant by the wall clock, for display.
+    pub expires_at_wall: SystemTime,
+}
+
+impl Token {
+    /// How long before expiry the token is replaced.
+    fn refresh_margin(&self) -> Duration {
+        Duration::from_secs(60).min(Duration::from_secs(self.expires_in) / 2)
+    }
+
+    /// Is the token still good to send now?
+    pub fn is_fresh(&self) -> bool {
+        Instant::now() + self.refresh_margin() < self.expires_at
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    token_type: String,
+    expires_in: u64,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    api_url: Option<String>,
+}
+
+/// Mints and caches the token of one app (one OAuth host, account and client).
+pub struct TokenProvider {
+    http: reqwest::Client,
+    token_url: Url,
+    credentials: Result<Credentials, String>,
+    cached: Mutex<Option<Token>>,
+    minted: std::sync::atomic::AtomicU64,
+}
+
+impl TokenProvider {
+    pub fn new(
+        http: reqwest::Client,
+        oauth_url: &Url,
+        credentials: Result<Credentials, String>,
+    ) -> TokenProvider {
+        let base = oauth_url.as_str().trim_end_matches('/');
+        let token_url = Url::parse(&format!("{base}/oauth/token")).expect("base URL + path parses");
+        TokenProvider {
+            http,
+            token_url,
+            credentials,
+            cached: Mutex::new(None),
+            minted: Default::default(),
+        }
+    }
+
+    /// How many tokens this provider has minted.
+    pub fn minted(&self) -> u64 {
+        self.minted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A fresh token: the cached one, or a new one minted while every other caller waits.
+    pub async fn token(&self) -> Result<Token, ZoomError> {
+        let mut cached = self.cached.lock().await;
+        if let Some(token) = cached.as_ref().filter(|t| t.is_fresh()) {
+            return Ok(token.clone());
+        }
+        let token = self.mint().await?;
+        *cached = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Drop the cached token if it is still `stale` (a 401 said so). A token another caller has
+    /// already replaced is kept, so a burst of 401s causes one re-mint, not one each.
+    pub async fn invalidate(&self, stale: &Token) {
+        let mut cached = self.cached.lock().await;
+        if cached
+            .as_ref()
+            .is_some_and(|t| t.access_token == stale.access_token)
+        {
+            *cached = None;
+        }
+    }
+
+    async fn mint(&self) -> Result<Token, ZoomError> {
+        let creds = self
+            .credentials
+            .as_ref()
+            .map_err(|m| ZoomError::Config(m.clone()))?;
+        let sent_at = Instant::now();
+        let sent_at_wall = SystemTime::now();
+        tracing::debug!(url = %self.token_url, account_id = %creds.account_id, "minting a token");
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .basic_auth(&creds.client_id, Some(creds.client_secret.expose()))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", creds.account_id.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| ZoomError::network("POST", self.token_url.as_str(), &e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ZoomError::network("POST", self.token_url.as_str(), &e))?;
+        tracing::debug!(
+            status,
+            elapsed_ms = sent_at.elapsed().as_millis() as u64,
+            "token response"
+        );
+        self.minted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !(200..300).contains(&status) {
+            return Err(token_error(status, &body, &self.token_url));
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
+            ZoomError::Token(format!(
+                "the token endpoint {} answered HTTP {status} with something that is not a token \
+                 ({}); check ZOOMSH_OAUTH_URL",
+                self.token_url,
+                snippet_without_secrets(&body)
+            ))
+        })?;
+        if parsed.access_token.is_empty() {
+            return Err(ZoomError::Token(format!(
+                "the token endpoint {} returned an empty access_token; check ZOOMSH_OAUTH_URL",
+                self.token_url
+            )));
+        }
+        let lifetime = Duration::from_secs(parsed.expires_in);
+        Ok(Token {
+            access_token: Secret::new(parsed.access_token),
+            token_type: parsed.token_type,
+            scope: parsed.scope,
+            api_url: parsed.api_url.as_deref().and_then(normalize_api_url),
+            expires_in: parsed.expires_in,
+            expires_at: sent_at + lifetime,
+            expires_at_wall: sent_at_wall + lifetime,
+        })
+    }
+}
+
+/// A successful token body must never be echoed (it holds a token); only error bodies are.
+fn snippet_without_secrets(body: &[u8]) -> String {
+    if String::from_utf8_lossy(body).contains("access_token") {
+        "a JSON body without the expected fields".to_string()
+    } else {
+        snippet(body)
+    }
+}
+
+/// Turn a token endpoint rejection into a message that names the likely bad setting.
+fn token_error(status: u16, body: &[u8], url: &Url) -> ZoomError {
+    if status >= 500 || status == 429 {
+        return ZoomError::Network {
+            what: format!("POST {url}"),
+            message: format!(
+                "the token endpoint answered HTTP {status} ({}); Zoom may be having trouble, try again later",
+                snippet(body)
+            ),
+        };
+    }
+    let parsed = ErrorBody::parse(body);
+    let error = parsed.error.as_deref().unwrap_or("");
+    let reason = parsed.message.clone().unwrap_or_else(|| snippet(body));
+    let label = if error.is_empty() {
+        match parsed.code {
+            Some(c) => format!("HTTP {status}, errorCode {c}"),
+            None => format!("HTTP {status}"),
+        }
+    } else {
+        format!("HTTP {status}, {error}")
+    };
+    let hint = match (error, parsed.code) {
+        ("invalid_client", _) | (_, Some(4702 | 4704 | 4706)) => {
+            "check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (copy them again from the app's page; no spaces)"
+        }
+        ("invalid_request", _) => {
+            "check ZOOM_ACCOUNT_ID (and that the Server-to-Server OAuth app is activated)"
+        }
+        ("unsupported_grant_type", _) | (_, Some(4705)) => {
+            "the server rejected grant type account_credentials: is this a Server-to-Server OAuth app, \
+             and is ZOOMSH_OAUTH_URL right?"
+        }
+        (_, Some(4717)) => "the app is disabled: activate it in the Zoom App Marketplace",
+        _ if status == 401 || status == 403 => {
+            "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
+        }
+        _ => "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and ZOOMSH_OAUTH_URL",
+    };
+    ZoomError::Token(format!(
+        "token request rejected ({label}): {reason} — {hint}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Url {
+        Url::parse("https://zoom.us/oauth/token").unwrap()
+    }
+
+    #[test]
+    fn bad_client_names_client_settings() {
+        // CASES.md B01
+        let e = token_error(
+            400,
+            br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
+            &url(),
+        );
+        assert_eq!(
+            e.to_string(),
+            "token request rejected (HTTP 400, invalid_client): Invalid client_id or client_secret — \
+             check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (copy them again from the app's page; no spaces)"
+        );
+        assert_eq!(e.exit_code(), 3);
+    }
+
+    #[test]
+    fn bad_account_names_account_id() {
+        // CASES.md B02
+        let e = token_error(
+            400,
+            br#"{"reason":"Bad Request","error":"invalid_request"}"#,
+            &url(),
+        );
+        assert!(e.to_string().contains("check ZOOM_ACCOUNT_ID"), "{e}");
+    }
+
+    #[test]
+    fn alternate_envelope_is_read() {
+        // CASES.md B17
+        let e = token_error(
+            400,
+            br#"{"status":false,"errorCode":4702,"errorMessage":"Invalid client_id: CID1","result":null}"#,
+            &url(),
+        );
+        assert!(
+            e.to_string()
+                .contains("errorCode 4702): Invalid client_id: CID1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn margin_is_clamped_for_short_tokens() {
+        let t = Token {
+            access_token: Secret::new("t"),
+            token_type: "bearer".into(),
+            scope: String::new(),
+            api_url: None,
+            expires_in: 2,
+            expires_at: Instant::now() + Duration::from_secs(2),
+            expires_at_wall: SystemTime::now(),
+        };
+        assert_eq!(t.refresh_margin(), Duration::from_secs(1));
+        assert!(t.is_fresh());
+    }
+}

@@ -1,0 +1,118 @@
+//! The command line itself: the README's commands, eval output, examples, exit codes.
+
+use crate::harness::{Sim, Zoomsh};
+
+#[test]
+fn eval_prints_maps_as_json_and_strings_raw() {
+    let run = Zoomsh::new()
+        .args(["eval", r#"#{ id: 85746065432, name: "Ada" }"#])
+        .run();
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "{\n  \"id\": 85746065432,\n  \"name\": \"Ada\"\n}\n"
+    );
+    let run = Zoomsh::new().args(["eval", r#""plain""#]).run();
+    assert_eq!(run.stdout, "plain\n");
+}
+
+#[test]
+fn the_main_job_runs_against_the_built_in_simulator() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/whoami.rhai");
+    let run = Zoomsh::new().args(["--sim", "run", example]).run();
+    run.success();
+    let line = run.stdout.trim_end();
+    assert!(
+        line.contains(" <") && line.contains("@") && line.contains("(account "),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn example_list_users_prints_every_active_user() {
+    let sim = Sim::start();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/list_users.rhai");
+    let run = sim.zoomsh().args(["run", example]).run();
+    run.success();
+    let lines = run.lines();
+    let summary = lines.last().unwrap();
+    let n: usize = summary.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(summary, &format!("{n} active users"));
+    assert_eq!(lines.len(), n + 1);
+    assert!(n > 0);
+}
+
+#[test]
+fn example_create_meeting_round_trips() {
+    let sim = Sim::start();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/create_meeting.rhai");
+    let run = sim
+        .zoomsh()
+        .args(["run", example, "--arg", "topic=Design review"])
+        .run();
+    run.success();
+    let lines = run.lines();
+    assert!(
+        lines[0].starts_with("created meeting ") && lines[0].contains(": Design review, join at "),
+        "{lines:?}"
+    );
+    assert_eq!(lines[1], "read back: Design review at 2030-01-15T09:00:00Z");
+    assert_eq!(lines[2], "renamed: Design review (moved)");
+    assert!(
+        lines[3].starts_with("deleted: HTTP 404, code 3001: Meeting "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let run = Zoomsh::new()
+        .env("ZOOMSH_OAUTH_URL", "http://zoom.example.com")
+        .args(["token"])
+        .run();
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: ZOOMSH_OAUTH_URL uses plain http to a non-loopback host"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_missing_script_file_is_named() {
+    let run = Zoomsh::new().args(["run", "nope.rhai"]).run();
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: cannot read script nope.rhai: "),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("loop.rhai");
+    std::fs::write(&script, "for i in 0..1000000 { print(i); }").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zoomsh"))
+        .args(["run"])
+        .arg(&script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

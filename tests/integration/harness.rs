@@ -1,0 +1,210 @@
+//! The test harness: a simulator per test, the real `zoomsh` binary with a clean environment,
+//! and small stand-in servers for answers the simulator never gives.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use zoomsh::sim::{self, SimArgs, SimStats, Simulator};
+
+/// A simulator on loopback with its own runtime, for one test.
+pub struct Sim {
+    pub sim: Simulator,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl Sim {
+    pub fn start() -> Sim {
+        Sim::with(&[])
+    }
+
+    /// Start with `zoomsh sim` flags, e.g. `&["--token-ttl", "2"]`.
+    pub fn with(flags: &[&str]) -> Sim {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: SimArgs,
+        }
+        let mut argv = vec!["sim"];
+        argv.extend_from_slice(flags);
+        let args = Wrapper::try_parse_from(argv)
+            .expect("simulator flags parse")
+            .args;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sim = runtime
+            .block_on(Simulator::start(&args))
+            .expect("simulator starts");
+        Sim { sim, runtime }
+    }
+
+    pub fn url(&self) -> String {
+        self.sim.base_url()
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.sim.stats()
+    }
+
+    /// `zoomsh` pointed at this simulator with its demo credentials.
+    pub fn zoomsh(&self) -> Zoomsh {
+        Zoomsh::new()
+            .env("ZOOMSH_OAUTH_URL", &self.url())
+            .env("ZOOMSH_API_URL", &self.url())
+            .env("ZOOM_ACCOUNT_ID", sim::DEMO_ACCOUNT_ID)
+            .env("ZOOM_CLIENT_ID", sim::DEMO_CLIENT_ID)
+            .env("ZOOM_CLIENT_SECRET", sim::DEMO_CLIENT_SECRET)
+    }
+}
+
+/// The real binary, run in a temporary directory with an environment of our choosing: nothing
+/// from the developer's own shell, home or `.env` leaks in.
+pub struct Zoomsh {
+    cmd: Command,
+    pub dir: Arc<tempfile::TempDir>,
+}
+
+impl Zoomsh {
+    pub fn new() -> Zoomsh {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zoomsh"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .stdin(Stdio::null());
+        Zoomsh { cmd, dir }
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Zoomsh {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Zoomsh {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Zoomsh
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Write a file into the working directory; returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Run a script given as text.
+    pub fn script(self, text: &str) -> Run {
+        let path = self.file("script.rhai", text);
+        self.args(["run".as_ref(), path.as_os_str()]).run()
+    }
+
+    pub fn run(mut self) -> Run {
+        let out = self.cmd.output().expect("zoomsh runs");
+        Run::from(out)
+    }
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(&self) -> &Run {
+        assert_eq!(
+            self.code, 0,
+            "zoomsh failed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Lines of stdout.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+/// A stand-in OAuth host that answers every token request with one fixed status and body, for
+/// token endpoint answers the simulator never gives (a server error, a wrong grant type).
+pub struct FixedTokenServer {
+    pub url: String,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl FixedTokenServer {
+    pub fn start(status: u16, content_type: &'static str, body: &'static str) -> FixedTokenServer {
+        use axum::http::{StatusCode, header};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new().route(
+            "/oauth/token",
+            axum::routing::post(move || async move {
+                (
+                    StatusCode::from_u16(status).unwrap(),
+                    [(header::CONTENT_TYPE, content_type)],
+                    body,
+                )
+            }),
+        );
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        FixedTokenServer { url, runtime }
+    }
+}
