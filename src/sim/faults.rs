@@ -145,11 +145,12 @@ impl FaultSpec {
         {
             return Some(Fault::TooManyRequests);
         }
-        let applies = match (self.on, surface) {
-            (FaultTarget::All, _) => true,
-            (FaultTarget::Api, Surface::Api) | (FaultTarget::Oauth, Surface::Oauth) => true,
-            _ => false,
-        };
+        let applies = matches!(
+            (self.on, surface),
+            (FaultTarget::All, _)
+                | (FaultTarget::Api, Surface::Api)
+                | (FaultTarget::Oauth, Surface::Oauth)
+        );
         if !applies || self.total_ratio() == 0.0 {
             return None;
         }

@@ -83,7 +83,7 @@ impl Pager {
         Pager {
             tokens: HashMap::new(),
             ttl,
-            rng: StdRng::seed_from_u64(seed ^ 0x5EED_0F_7A6E),
+            rng: StdRng::seed_from_u64(seed ^ 0x005E_ED0F_7A6E),
         }
     }
 

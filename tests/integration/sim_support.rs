@@ -52,7 +52,11 @@ pub async fn into_resp(r: reqwest::Response) -> Resp {
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     let text = r.text().await.expect("body reads");
-    Resp { status, headers, text }
+    Resp {
+        status,
+        headers,
+        text,
+    }
 }
 
 /// POST /oauth/token with the form body.
@@ -80,10 +84,7 @@ impl Api {
         let http = reqwest::Client::new();
         let minted = mint(&http, &sim.base_url()).await;
         assert_eq!(minted.status, 200, "{}", minted.text);
-        let token = minted.json()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let token = minted.json()["access_token"].as_str().unwrap().to_string();
         Api { sim, http, token }
     }
 
