@@ -5,3 +5,7 @@ mod harness;
 mod auth;
 mod cli;
 mod scripts;
+mod sim_data;
+mod sim_http;
+mod sim_limits;
+mod sim_support;
