@@ -48,6 +48,9 @@ pub struct ApiError {
     /// Validation details, `[{"field","message"}]`.
     pub errors: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// A body in another envelope (e.g. Contact Center's `{"status":false,"errorCode":...}`),
+    /// sent instead of `{"code","message"}`.
+    pub raw_body: Option<Value>,
 }
 
 pub type ApiResult = Result<Reply, ApiError>;
@@ -60,10 +63,14 @@ impl ApiError {
             message: message.into(),
             errors: Vec::new(),
             headers: Vec::new(),
+            raw_body: None,
         }
     }
 
     pub fn body(&self) -> Value {
+        if let Some(raw) = &self.raw_body {
+            return raw.clone();
+        }
         let mut body = json!({ "code": self.code, "message": self.message });
         if !self.errors.is_empty() {
             body["errors"] = self
@@ -73,6 +80,18 @@ impl ApiError {
                 .collect();
         }
         body
+    }
+
+    /// An error in the Contact Center envelope, which since July 2024 answers token problems
+    /// with `401 {"status":false,"errorCode":401}` (BEHAVIOR §2.1, CASES B17).
+    pub fn contact_center(status: u16, message: Option<&str>) -> ApiError {
+        let mut e = ApiError::new(status, status as i64, message.unwrap_or(""));
+        let mut body = json!({ "status": false, "errorCode": status });
+        if let Some(m) = message {
+            body["errorMessage"] = json!(m);
+        }
+        e.raw_body = Some(body);
+        e
     }
 
     /// 404 code 1001, the answer for an unknown user id or email.

@@ -311,10 +311,13 @@ async fn token(
 
 /// Anything outside `/v2`, `/oauth/token` and `/_sim`.
 async fn not_found() -> Response {
-    json_response(
+    let mut resp = json_response(
         404,
         &serde_json::json!({"code": 404, "message": "This API endpoint is not recognized."}),
-    )
+    );
+    resp.headers_mut()
+        .insert("x-zm-trackingid", tracking_id(u64::MAX));
+    resp
 }
 
 /// Decode a path parameter the way Zoom does (BEHAVIOR §5): the front end decodes the path once
@@ -401,13 +404,25 @@ fn pipeline(
     body: &Bytes,
     now: Timestamp,
 ) -> Result<Reply, ApiError> {
-    if let Err(problem) = core
-        .tokens
-        .check_bearer(headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()))
-    {
+    let path = uri.path().strip_prefix("/v2").unwrap_or(uri.path());
+    // Contact Center speaks another error envelope. It is not in the catalog, so past the token
+    // check it is answered as not modelled, in its own envelope.
+    let contact_center = path == "/contact_center" || path.starts_with("/contact_center/");
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
+    if let Err(problem) = core.tokens.check_bearer(authorization) {
+        if contact_center {
+            return Err(ApiError::contact_center(401, None));
+        }
         return Err(ApiError::new(401, 124, problem.message()));
     }
-    let path = uri.path().strip_prefix("/v2").unwrap_or(uri.path());
+    if contact_center {
+        return Err(ApiError::contact_center(
+            501,
+            Some(&format!(
+                "The simulator does not model the Contact Center API ({method} {path})."
+            )),
+        ));
+    }
     let catalog = Catalog::get();
     let Some(ep) = catalog.find(method.as_str(), path) else {
         if catalog.any_method(path) {

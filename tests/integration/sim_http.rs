@@ -411,3 +411,30 @@ async fn env_defaults_parse() {
     assert_eq!(a.users, 40);
     assert_eq!(a.token_ttl, 3599);
 }
+
+#[tokio::test]
+async fn contact_center_uses_its_own_error_envelope() {
+    // CASES B17: an expired token on Contact Center is `401 {"status":false,"errorCode":401}`.
+    let api = Api::start(&["--token-ttl", "0"]).await;
+    let r = api.get("/contact_center/users").await;
+    assert_eq!(
+        (r.status, r.json()),
+        (401, json!({"status": false, "errorCode": 401}))
+    );
+    let live = Api::start(&[]).await;
+    let r = live.get("/contact_center/users").await;
+    assert_eq!(
+        (
+            r.status,
+            r.json()["status"].as_bool(),
+            r.json()["errorCode"].as_i64()
+        ),
+        (501, Some(false), Some(501))
+    );
+    // The Meetings API keeps Zoom's usual body for the same problem.
+    let r = api.get("/users/me").await;
+    assert_eq!(
+        r.json(),
+        json!({"code":124,"message":"Access token is expired."})
+    );
+}
