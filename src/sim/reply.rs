@@ -50,7 +50,7 @@ pub struct ApiError {
     pub headers: Vec<(String, String)>,
     /// A body in another envelope (e.g. Contact Center's `{"status":false,"errorCode":...}`),
     /// sent instead of `{"code","message"}`.
-    pub raw_body: Option<Value>,
+    pub raw_body: Option<Box<Value>>,
 }
 
 pub type ApiResult = Result<Reply, ApiError>;
@@ -69,7 +69,7 @@ impl ApiError {
 
     pub fn body(&self) -> Value {
         if let Some(raw) = &self.raw_body {
-            return raw.clone();
+            return (**raw).clone();
         }
         let mut body = json!({ "code": self.code, "message": self.message });
         if !self.errors.is_empty() {
@@ -90,7 +90,7 @@ impl ApiError {
         if let Some(m) = message {
             body["errorMessage"] = json!(m);
         }
-        e.raw_body = Some(body);
+        e.raw_body = Some(Box::new(body));
         e
     }
 
