@@ -69,7 +69,7 @@ rate "$N" "$t0" "$t1"
 
 printf '%-16s' "curl parallel"
 t0=$(now)
-curl -s --parallel --parallel-max "$P" -w '%{http_code}\n' -K "$work/curl.cfg" >"$work/codes"
+curl -s --no-progress-meter --parallel --parallel-max "$P" -w '%{http_code}\n' -K "$work/curl.cfg" >"$work/codes"
 t1=$(now)
 [[ $(grep -c '^200$' "$work/codes") == "$N" ]] || { echo "not every answer was 200"; sort "$work/codes" | uniq -c; exit 1; }
 rate "$N" "$t0" "$t1"

@@ -438,3 +438,47 @@ async fn contact_center_uses_its_own_error_envelope() {
         json!({"code":124,"message":"Access token is expired."})
     );
 }
+
+#[tokio::test]
+async fn zoomsh_sim_prints_export_lines_a_shell_can_eval() {
+    use std::io::{BufRead, BufReader};
+    /// Kills the server even when an assertion fails first.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zoomsh"))
+        .args(["sim", "--plan", "free"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _server = KillOnDrop(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let mut vars = std::collections::HashMap::new();
+    for _ in 0..5 {
+        let line = lines.next().unwrap().unwrap();
+        let (k, v) = line
+            .strip_prefix("export ")
+            .unwrap()
+            .split_once('=')
+            .unwrap();
+        vars.insert(k.to_string(), v.to_string());
+    }
+    assert_eq!(vars["ZOOM_ACCOUNT_ID"], DEMO_ACCOUNT_ID);
+    assert_eq!(vars["ZOOM_CLIENT_ID"], DEMO_CLIENT_ID);
+    assert_eq!(vars["ZOOM_CLIENT_SECRET"], DEMO_CLIENT_SECRET);
+    assert_eq!(vars["ZOOMSH_OAUTH_URL"], vars["ZOOMSH_API_URL"]);
+    let base = &vars["ZOOMSH_OAUTH_URL"];
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let r = mint(&reqwest::Client::new(), base).await;
+    assert_eq!(
+        (r.status, r.json()["api_url"].as_str()),
+        (200, Some(base.as_str()))
+    );
+}
