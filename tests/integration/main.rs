@@ -4,6 +4,7 @@ mod harness;
 
 mod auth;
 mod cli;
+mod properties;
 mod scripts;
 mod sim_data;
 mod sim_http;
