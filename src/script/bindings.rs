@@ -128,7 +128,7 @@ pub fn exit_code_of_thrown(value: &Dynamic) -> Option<(i32, String)> {
             Some(s) if s < 500 => 4,
             _ => 5,
         },
-        "network" => 5,
+        "network" | "paging" => 5,
         _ => return None,
     };
     Some((code, summary))
@@ -148,7 +148,7 @@ fn response_map(response: &Response) -> Dynamic {
 
 /// Query parameters from a Rhai map: strings as they are, numbers and booleans as text,
 /// `()` left out, arrays joined with commas (Zoom's list parameters).
-fn query_pairs(
+pub(super) fn query_pairs(
     ctx: &NativeCallContext,
     query: &Map,
 ) -> Result<Vec<(String, String)>, Box<EvalAltResult>> {
@@ -184,7 +184,7 @@ fn body_json(
     to_json(body).map_err(|m| bad_argument(ctx, format!("the request body: {m}")))
 }
 
-fn bad_argument(ctx: &NativeCallContext, message: String) -> Box<EvalAltResult> {
+pub(super) fn bad_argument(ctx: &NativeCallContext, message: String) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(
         format!("zoom.{}: {message}", ctx.fn_name()).into(),
         ctx.call_position(),
@@ -277,6 +277,8 @@ pub fn register(engine: &mut Engine) {
             z.raw(&ctx, request(method, path, Vec::new(), None))
         },
     );
+    super::paging::register(engine);
+    super::paths::register(engine);
     engine.register_fn("to_string", |_: &mut ZoomApi| {
         "zoom (the Zoom API client)".to_string()
     });

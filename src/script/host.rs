@@ -11,7 +11,7 @@
 //! a tokio worker thread, because `zoom` calls block on the runtime.
 
 use super::bindings::{self, ZoomApi};
-use super::helpers;
+use super::{dates, helpers};
 use super::report::{self, Source};
 use crate::cancel::Cancel;
 use crate::error::Error;
@@ -61,6 +61,7 @@ impl ScriptHost {
         let mut engine = Engine::new();
         bindings::register(&mut engine);
         helpers::register(&mut engine, &zoom);
+        dates::register(&mut engine);
 
         let mut globals = Module::new();
         globals.set_var("zoom", Dynamic::from(zoom));

@@ -3,8 +3,11 @@
 
 pub mod bindings;
 pub mod convert;
+pub mod dates;
 pub mod helpers;
 pub mod host;
+pub mod paging;
+pub mod paths;
 pub mod report;
 
 pub use bindings::ZoomApi;

@@ -7,6 +7,7 @@
 //! invalidates the token, mints once and retries once; a second 401 is reported, never looped.
 //! Redirects are followed by hand, and only to hosts that may see the token.
 
+use super::dryrun::DryRun;
 use super::errors::{ErrorBody, snippet};
 use super::token::{Token, TokenProvider};
 use super::{ApiError, ZoomError, normalize_api_url};
@@ -88,6 +89,7 @@ pub struct ZoomClient {
     http: reqwest::Client,
     tokens: TokenProvider,
     explicit_api: Option<Url>,
+    pub(super) dry_run: DryRun,
 }
 
 impl ZoomClient {
@@ -108,6 +110,7 @@ impl ZoomClient {
             ),
             http,
             explicit_api: settings.api_url.clone(),
+            dry_run: DryRun::default(),
         })
     }
 
@@ -142,6 +145,10 @@ impl ZoomClient {
             ))
         })?;
         let mut token = self.tokens.token().await?;
+        if self.dry_run.intercepts(method.as_str()) {
+            let url = build_url(&self.api_base(&token), request)?;
+            return Ok(self.dry_run.answer(request, &url));
+        }
         let mut reminted = false;
         loop {
             let url = build_url(&self.api_base(&token), request)?;
@@ -346,6 +353,7 @@ pub(crate) fn api_error(method: &str, response: &Response) -> ApiError {
         method: method.to_string(),
         path: response.path.clone(),
         tracking_id: response.header("x-zm-trackingid").map(str::to_string),
+        note: None,
     }
 }
 

@@ -5,12 +5,17 @@
 //! non-2xx status into a [`ZoomError::Api`]. Everything here is async and runs on the tokio
 //! runtime that owns all of zoomsh's I/O.
 
+mod dryrun;
 mod errors;
 mod http;
+pub mod paging;
+pub mod paths;
 mod token;
 
+pub use dryrun::DryRunSummary;
 pub use errors::{ErrorBody, snippet};
 pub use http::{ClientOptions, Request, Response, ZoomClient};
+pub use paging::{Page, PageOptions, PageWalker};
 pub use token::Token;
 
 use crate::config::is_loopback;
@@ -31,6 +36,9 @@ pub enum ZoomError {
     Network { what: String, message: String },
     /// zoomsh refused to send the request (a URL off the API host, for one) (exit 2).
     Refused(String),
+    /// A page walk could not go on: Zoom repeated a page token, or answered without a list
+    /// (exit 5, like any answer from Zoom that cannot be used).
+    Paging(String),
 }
 
 impl ZoomError {
@@ -39,7 +47,7 @@ impl ZoomError {
             ZoomError::Config(_) | ZoomError::Refused(_) => 2,
             ZoomError::Token(_) => 3,
             ZoomError::Api(e) if e.status < 500 => 4,
-            ZoomError::Api(_) | ZoomError::Network { .. } => 5,
+            ZoomError::Api(_) | ZoomError::Network { .. } | ZoomError::Paging(_) => 5,
         }
     }
 
@@ -51,6 +59,7 @@ impl ZoomError {
             ZoomError::Api(_) => "http",
             ZoomError::Network { .. } => "network",
             ZoomError::Refused(_) => "refused",
+            ZoomError::Paging(_) => "paging",
         }
     }
 
@@ -88,7 +97,10 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 impl fmt::Display for ZoomError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ZoomError::Config(m) | ZoomError::Token(m) | ZoomError::Refused(m) => f.write_str(m),
+            ZoomError::Config(m)
+            | ZoomError::Token(m)
+            | ZoomError::Refused(m)
+            | ZoomError::Paging(m) => f.write_str(m),
             ZoomError::Api(e) => write!(f, "{e}"),
             ZoomError::Network { what, message } => {
                 write!(
@@ -115,6 +127,9 @@ pub struct ApiError {
     pub path: String,
     /// Zoom's `x-zm-trackingid`, to quote to Zoom support.
     pub tracking_id: Option<String>,
+    /// What zoomsh knows about the cause, shown instead of the generic hint (for example which
+    /// page of a walk an expired page token broke).
+    pub note: Option<String>,
 }
 
 impl fmt::Display for ApiError {
@@ -129,7 +144,9 @@ impl fmt::Display for ApiError {
             let msg = e.get("message").and_then(Value::as_str).unwrap_or("");
             write!(f, " [{field}: {msg}]")?;
         }
-        if let Some(hint) = self.hint() {
+        if let Some(note) = &self.note {
+            write!(f, " — {note}")?;
+        } else if let Some(hint) = self.hint() {
             write!(f, " — {hint}")?;
         }
         if let Some(id) = &self.tracking_id {
@@ -202,6 +219,7 @@ mod tests {
             method: "GET".into(),
             path: "/v2/users".into(),
             tracking_id: Some("v=2.0;rid=X".into()),
+            note: None,
         };
         assert_eq!(
             e.to_string(),
