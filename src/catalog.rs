@@ -111,6 +111,28 @@ impl Endpoint {
         Some(literals)
     }
 
+    /// Granular scopes, including the ones Zoom names for operations whose catalog record
+    /// predates granular scopes (see [`supplemental_granular_scopes`]).
+    pub fn known_granular_scopes(&self) -> Vec<String> {
+        self.granular_scopes
+            .iter()
+            .cloned()
+            .chain(
+                supplemental_granular_scopes(&self.operation_id)
+                    .iter()
+                    .map(|s| s.to_string()),
+            )
+            .collect()
+    }
+
+    /// Every scope that lets an app call this operation (any one is enough): classic and
+    /// granular.
+    pub fn scope_alternatives(&self) -> Vec<String> {
+        let mut all = self.scopes.clone();
+        all.extend(self.known_granular_scopes());
+        all
+    }
+
     /// Extract the values of the `{name}` placeholders from a concrete path (raw, still encoded).
     pub fn path_params<'a>(&self, path: &'a str) -> Vec<(String, &'a str)> {
         let template = self.path.trim_matches('/').split('/');
@@ -120,6 +142,29 @@ impl Endpoint {
             .filter(|(t, _)| t.starts_with('{'))
             .map(|(t, s)| (t.trim_matches(|c| c == '{' || c == '}').to_string(), s))
             .collect()
+    }
+}
+
+/// Granular scopes of operations whose catalog record has none: the Users API records predate
+/// granular scopes, so the names Zoom reports for the common user and group calls (2023
+/// snapshot) are supplied here. Used by the simulator's scope checks and `zoomsh check`.
+pub fn supplemental_granular_scopes(operation_id: &str) -> &'static [&'static str] {
+    match operation_id {
+        "users" => &["user:read:list_users:admin"],
+        "user" => &["user:read:user:admin", "user:read:user"],
+        "userCreate" => &["user:write:user:admin"],
+        "userUpdate" => &["user:update:user:admin", "user:update:user"],
+        "userDelete" => &["user:delete:user:admin"],
+        "userStatus" => &["user:update:status:admin"],
+        "groups" => &["group:read:list_groups:admin"],
+        "group" => &["group:read:group:admin"],
+        "groupCreate" => &["group:write:group:admin"],
+        "groupUpdate" => &["group:update:group:admin"],
+        "groupDelete" => &["group:delete:group:admin"],
+        "groupMembers" => &["group:read:list_members:admin"],
+        "groupMembersCreate" => &["group:write:member:admin"],
+        "groupMembersDelete" => &["group:delete:member:admin"],
+        _ => &[],
     }
 }
 

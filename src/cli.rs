@@ -5,6 +5,7 @@
 //! a command prints its result on stdout and everything else on stderr; errors come back as
 //! [`Error`] and `main` turns them into exit codes.
 
+use crate::check;
 use crate::config::{Env, Overrides, Settings};
 use crate::error::Error;
 use crate::repl;
@@ -53,6 +54,12 @@ pub struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 
+    /// Send reads (GET) but not writes: POST, PATCH, PUT and DELETE are printed on stderr and
+    /// answered with a made-up success marked `dry_run: true`; a summary of what would have
+    /// changed ends the run
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -71,6 +78,16 @@ pub enum Command {
     Eval {
         /// Rhai code, e.g. 'zoom.get("/users/me").email'
         expr: String,
+    },
+    /// List the Zoom operations a script calls, with the scopes and rate-limit category each
+    /// needs, and compare them with the token's scopes without running the script
+    #[command(after_help = "Exit codes: 0 every operation found is covered (or no credentials to \
+        compare with), 1 the script has a syntax error, 2 the file cannot be read, 3 no token could \
+        be minted, 4 the token lacks a scope for an operation the script calls. Calls whose path is \
+        computed at run time are listed as not resolved and do not change the exit code.")]
+    Check {
+        /// The script (.rhai)
+        file: PathBuf,
     },
     /// Print a fresh access token (for curl and other tools)
     Token,
@@ -104,7 +121,22 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Sim(args) = &command {
         return serve_simulator(args);
     }
+    if let Command::Check { file } = &command {
+        return check_script(file, cli.sim, &cli.oauth_url, &cli.api_url);
+    }
     let session = open_session(cli.sim, &cli.oauth_url, &cli.api_url)?;
+    if cli.dry_run {
+        session.client().set_dry_run(true);
+    }
+    let shows_summary = cli.dry_run && !matches!(command, Command::Token);
+    let result = run_command(command, &session);
+    if shows_summary {
+        eprintln!("dry-run: {}", session.client().dry_run_summary());
+    }
+    result
+}
+
+fn run_command(command: Command, session: &Session) -> Result<(), Error> {
     match command {
         Command::Run { file, args } => {
             let mut map = Map::new();
@@ -131,9 +163,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Repl => {
             session.cancel_on_ctrl_c();
-            repl::run(&session)
+            repl::run(session)
         }
-        Command::Sim(_) => unreachable!("handled above"),
+        Command::Sim(_) | Command::Check { .. } => unreachable!("handled in run"),
     }
 }
 
@@ -146,6 +178,13 @@ fn open_session(
     if use_sim {
         return Session::with_simulator(&SimArgs::from_env(), &options);
     }
+    Session::new(&resolve_settings(oauth_url, api_url)?, &options)
+}
+
+fn resolve_settings(
+    oauth_url: &Option<String>,
+    api_url: &Option<String>,
+) -> Result<Settings, Error> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Io(format!("cannot read the working directory: {e}")))?;
     let env = Env::load(&cwd)?;
@@ -153,8 +192,26 @@ fn open_session(
         oauth_url: oauth_url.clone(),
         api_url: api_url.clone(),
     };
-    let settings = Settings::resolve(&overrides, &env)?;
-    Session::new(&settings, &options)
+    Settings::resolve(&overrides, &env)
+}
+
+/// `zoomsh check`: compare with a token only when there are credentials (or `--sim`).
+fn check_script(
+    file: &std::path::Path,
+    use_sim: bool,
+    oauth_url: &Option<String>,
+    api_url: &Option<String>,
+) -> Result<(), Error> {
+    if use_sim {
+        let session = open_session(true, oauth_url, api_url)?;
+        return check::run(file, Some(&session));
+    }
+    let settings = resolve_settings(oauth_url, api_url)?;
+    if settings.credentials.is_err() {
+        return check::run(file, None);
+    }
+    let session = Session::new(&settings, &ClientOptions::default())?;
+    check::run(file, Some(&session))
 }
 
 fn serve_simulator(args: &SimArgs) -> Result<(), Error> {

@@ -22,6 +22,9 @@ pub enum Error {
     Script { message: String, code: i32 },
     /// Reading or writing a local file failed (exit 2: the input named is wrong).
     Io(String),
+    /// `zoomsh check` found operations the token has no scope for (exit 4: the calls would
+    /// fail with Zoom's 400/4711).
+    MissingScopes(String),
 }
 
 impl Error {
@@ -30,6 +33,7 @@ impl Error {
             Error::Usage(_) | Error::Io(_) => 2,
             Error::Zoom(e) => e.exit_code(),
             Error::Script { code, .. } => *code,
+            Error::MissingScopes(_) => 4,
         }
     }
 }
@@ -37,7 +41,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) | Error::Io(m) => f.write_str(m),
+            Error::Usage(m) | Error::Io(m) | Error::MissingScopes(m) => f.write_str(m),
             Error::Zoom(e) => write!(f, "{e}"),
             Error::Script { message, .. } => f.write_str(message),
         }

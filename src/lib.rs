@@ -9,6 +9,7 @@
 
 pub mod cancel;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;

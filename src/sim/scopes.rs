@@ -2,33 +2,12 @@
 //! granular, which are alternatives); otherwise 400 code 4711 lists what is missing, as Zoom does
 //! (BEHAVIOR §2.2, CASES B06).
 //!
-//! The catalog's Users API records predate granular scopes, so the granular names Zoom reports
-//! for the common user and group calls are supplied here.
+//! The catalog's Users API records predate granular scopes; the granular names Zoom reports for
+//! the common user and group calls come from [`crate::catalog::supplemental_granular_scopes`].
 
 use super::reply::ApiError;
-use crate::catalog::{Catalog, Endpoint};
+use crate::catalog::{Catalog, Endpoint, supplemental_granular_scopes as supplement};
 use std::collections::BTreeSet;
-
-/// Granular scopes of operations whose catalog record has none (Users API, 2023 snapshot).
-fn supplement(operation_id: &str) -> &'static [&'static str] {
-    match operation_id {
-        "users" => &["user:read:list_users:admin"],
-        "user" => &["user:read:user:admin", "user:read:user"],
-        "userCreate" => &["user:write:user:admin"],
-        "userUpdate" => &["user:update:user:admin", "user:update:user"],
-        "userDelete" => &["user:delete:user:admin"],
-        "userStatus" => &["user:update:status:admin"],
-        "groups" => &["group:read:list_groups:admin"],
-        "group" => &["group:read:group:admin"],
-        "groupCreate" => &["group:write:group:admin"],
-        "groupUpdate" => &["group:update:group:admin"],
-        "groupDelete" => &["group:delete:group:admin"],
-        "groupMembers" => &["group:read:list_members:admin"],
-        "groupMembersCreate" => &["group:write:member:admin"],
-        "groupMembersDelete" => &["group:delete:member:admin"],
-        _ => &[],
-    }
-}
 
 /// Every scope that would satisfy `ep`.
 fn alternatives(ep: &Endpoint) -> Vec<String> {
