@@ -5,6 +5,7 @@ mod harness;
 mod auth;
 mod cli;
 mod properties;
+mod script_power;
 mod scripts;
 mod sim_data;
 mod sim_http;
