@@ -25,8 +25,8 @@ Exit codes:
   1  script error (syntax or runtime)
   2  usage or configuration error (a flag, a missing ZOOM_* variable, an unreadable file)
   3  authentication failure (the token endpoint refused the credentials)
-  4  an HTTP 4xx from Zoom that the script did not catch
-  5  an HTTP 5xx, a network error or a timeout
+  4  an HTTP 4xx from Zoom that the script did not catch (check: a scope the token lacks)
+  5  an HTTP 5xx, a network error, a timeout, or a page walk Zoom broke (a repeated page token)
 
 Credentials come from ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, in the environment
 or in a .env file in the working directory. Try it without an account: zoomsh --sim run FILE";
@@ -274,6 +274,17 @@ mod tests {
         let err = Cli::try_parse_from(["zoomsh", "run", "x.rhai", "--arg", "novalue"]).unwrap_err();
         assert!(err.to_string().contains("is not KEY=VALUE"), "{err}");
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn dry_run_is_global_and_check_takes_a_file() {
+        let cli = Cli::try_parse_from(["zoomsh", "run", "x.rhai", "--dry-run"]).unwrap();
+        assert!(cli.dry_run);
+        let cli = Cli::try_parse_from(["zoomsh", "--sim", "check", "x.rhai"]).unwrap();
+        match cli.command {
+            Some(Command::Check { file }) => assert_eq!(file, PathBuf::from("x.rhai")),
+            other => panic!("parsed as {other:?}"),
+        }
     }
 
     #[test]
