@@ -565,3 +565,83 @@ fn every_example_in_the_script_reference_runs() {
         );
     }
 }
+
+/// Collects what a tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_page_walker_serves_rust_callers_and_warns_on_old_walks() {
+    use std::time::Duration;
+    use zoomsh::config::{Credentials, Settings};
+    use zoomsh::zoom::{ClientOptions, PageOptions, PageWalker, ZoomClient};
+    let sim = Sim::with(&["--users", "78"]);
+    let url = reqwest::Url::parse(&sim.url()).unwrap();
+    let settings = Settings {
+        credentials: Ok(Credentials {
+            account_id: zoomsh::sim::DEMO_ACCOUNT_ID.into(),
+            client_id: zoomsh::sim::DEMO_CLIENT_ID.into(),
+            client_secret: zoomsh::secret::Secret::new(zoomsh::sim::DEMO_CLIENT_SECRET),
+        }),
+        oauth_url: url.clone(),
+        api_url: Some(url),
+    };
+    let client = Arc::new(ZoomClient::new(&settings, &ClientOptions::default()).unwrap());
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(async {
+            let opts = PageOptions {
+                // Every walk counts as old, to see the warning without waiting 14 minutes.
+                warn_after: Duration::ZERO,
+                ..PageOptions::default()
+            };
+            let query = vec![("page_size".to_string(), "30".to_string())];
+            let mut walker = PageWalker::new(client, "/users", query, opts);
+            let mut seen = Vec::new();
+            while let Some(page) = walker.next_page().await {
+                let page = page.unwrap();
+                seen.push((page.number, page.field.clone(), page.items().len()));
+            }
+            assert_eq!(
+                seen,
+                vec![
+                    (1, "users".to_string(), 30),
+                    (2, "users".to_string(), 30),
+                    (3, "users".to_string(), 10),
+                ]
+            );
+            assert_eq!(walker.total_records(), Some(70));
+            assert_eq!(walker.pages_fetched(), 3);
+            assert_eq!(walker.items_returned(), 70);
+            assert!(walker.next_page().await.is_none());
+        })
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(log.matches(" WARN ").count(), 1, "{log}");
+    assert!(
+        log.contains(
+            "GET /users: asking for page 2 of a walk that began 0s ago; Zoom's page tokens \
+             expire after 15 minutes"
+        ),
+        "{log}"
+    );
+}
