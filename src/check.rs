@@ -94,7 +94,13 @@ pub fn run(file: &Path, session: Option<&Session>) -> Result<(), Error> {
         .map_err(|e| Error::Io(format!("cannot read script {}: {e}", file.display())))?;
     let name = file.display().to_string();
     if let Err(e) = rhai::Engine::new().compile(&text) {
-        let r = report::parse_error(&e, &Source { name: &name, text: &text });
+        let r = report::parse_error(
+            &e,
+            &Source {
+                name: &name,
+                text: &text,
+            },
+        );
         return Err(Error::Script {
             message: r.message,
             code: r.exit_code,
@@ -167,9 +173,7 @@ pub fn render(name: &str, scan: &Scan, granted: Granted<'_>) -> String {
         plural(ops.len(), "Zoom operation", "Zoom operations"),
         plural(scan.unresolved.len(), "call", "calls")
     ));
-    let missing_ops: Vec<&Operation> = granted_set
-        .map(|g| missing(&ops, g))
-        .unwrap_or_default();
+    let missing_ops: Vec<&Operation> = granted_set.map(|g| missing(&ops, g)).unwrap_or_default();
     for op in &ops {
         let e = op.endpoint;
         let lines: Vec<String> = op.lines.iter().map(|l| l.to_string()).collect();
@@ -335,7 +339,11 @@ fn tokenize(src: &str) -> Vec<Token> {
                         break;
                     }
                     if bytes[j] == '"'
-                        && bytes[j + 1..].iter().take(hashes).filter(|&&b| b == '#').count()
+                        && bytes[j + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&b| b == '#')
+                            .count()
                             == hashes
                     {
                         j += 1 + hashes;
@@ -423,7 +431,8 @@ fn read_string(b: &[char], mut i: usize) -> (String, usize, usize) {
                             _ => 8,
                         };
                         let hex: String = b[i..(i + len).min(b.len())].iter().collect();
-                        if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        if let Some(ch) =
+                            u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
                         {
                             value.push(ch);
                         }
@@ -548,9 +557,12 @@ fn zoom_call(tokens: &[Token], i: usize) -> Option<&str> {
         tokens.get(i + 2).map(|t| &t.tok),
         tokens.get(i + 3).map(|t| &t.tok),
     ) {
-        (Some(Tok::Ident(z)), Some(Tok::Punct('.')), Some(Tok::Ident(f)), Some(Tok::Punct('(')))
-            if z == "zoom" && http_method(f).is_some() =>
-        {
+        (
+            Some(Tok::Ident(z)),
+            Some(Tok::Punct('.')),
+            Some(Tok::Ident(f)),
+            Some(Tok::Punct('(')),
+        ) if z == "zoom" && http_method(f).is_some() => {
             // `x.zoom.get(` is someone else's `zoom`.
             if i > 0 && tokens[i - 1].tok == Tok::Punct('.') {
                 return None;
@@ -563,7 +575,11 @@ fn zoom_call(tokens: &[Token], i: usize) -> Option<&str> {
 
 /// The text of an expression: literals as they are, [`HOLE`] for anything else. `None` when
 /// it is not a `+` join of literals and expressions (then it is not a path we can read).
-fn path_text(tokens: &[Token], range: std::ops::Range<usize>, nested: &mut Vec<usize>) -> Option<String> {
+fn path_text(
+    tokens: &[Token],
+    range: std::ops::Range<usize>,
+    nested: &mut Vec<usize>,
+) -> Option<String> {
     let toks = &tokens[range.clone()];
     // zoom.path("template", ...): the template, its placeholders as holes.
     if zoom_call(toks, 0) == Some("path") {
@@ -698,10 +714,7 @@ fn resolve(method: &str, segs: &[Option<String>]) -> Option<&'static Endpoint> {
 }
 
 fn shown(segs: &[Option<String>]) -> String {
-    let parts: Vec<&str> = segs
-        .iter()
-        .map(|s| s.as_deref().unwrap_or("{}"))
-        .collect();
+    let parts: Vec<&str> = segs.iter().map(|s| s.as_deref().unwrap_or("{}")).collect();
     format!("/{}", parts.join("/"))
 }
 
@@ -765,7 +778,9 @@ pub fn scan(src: &str) -> Scan {
         }
         match path_text(&tokens, arg, &mut nested) {
             Some(text) => add_path(&mut scan, line, &method, &text, &call),
-            None => scan.unresolved.push(unresolved("the path is not a literal")),
+            None => scan
+                .unresolved
+                .push(unresolved("the path is not a literal")),
         }
     }
     scan
@@ -868,10 +883,18 @@ for p in zoom.pages(zoom.path("/past_meetings/{}/participants", uuid)) {}
                 (4, "PATCH".into(), "/meetings/{meetingId}".into()),
                 (5, "DELETE".into(), "/meetings/{meetingId}".into()),
                 (6, "POST".into(), "/users/{userId}/meetings".into()),
-                (7, "GET".into(), "/past_meetings/{meetingId}/participants".into()),
+                (
+                    7,
+                    "GET".into(),
+                    "/past_meetings/{meetingId}/participants".into()
+                ),
             ]
         );
-        assert!(scan(src).unresolved.is_empty(), "{:?}", scan(src).unresolved);
+        assert!(
+            scan(src).unresolved.is_empty(),
+            "{:?}",
+            scan(src).unresolved
+        );
     }
 
     #[test]
@@ -905,7 +928,11 @@ let t = other.zoom.get("/users");
             got,
             vec![
                 (2, "zoom.get(p)", "the path is not a literal"),
-                (3, "zoom.request(m, \"/users\")", "the method is not a string literal"),
+                (
+                    3,
+                    "zoom.request(m, \"/users\")",
+                    "the method is not a string literal"
+                ),
                 (
                     4,
                     "zoom.get(`${base}/users`)",
@@ -927,7 +954,8 @@ let t = other.zoom.get("/users");
 
     #[test]
     fn missing_scopes_are_those_without_any_alternative() {
-        let s = scan("zoom.get(\"/users\");\nzoom.get(\"/users/me/meetings\");\nzoom.get(\"/users\");");
+        let s =
+            scan("zoom.get(\"/users\");\nzoom.get(\"/users/me/meetings\");\nzoom.get(\"/users\");");
         let ops = s.operations();
         assert_eq!(ops.len(), 2);
         assert_eq!(ops[0].lines, vec![1, 3]);

@@ -81,10 +81,12 @@ pub enum Command {
     },
     /// List the Zoom operations a script calls, with the scopes and rate-limit category each
     /// needs, and compare them with the token's scopes without running the script
-    #[command(after_help = "Exit codes: 0 every operation found is covered (or no credentials to \
+    #[command(
+        after_help = "Exit codes: 0 every operation found is covered (or no credentials to \
         compare with), 1 the script has a syntax error, 2 the file cannot be read, 3 no token could \
         be minted, 4 the token lacks a scope for an operation the script calls. Calls whose path is \
-        computed at run time are listed as not resolved and do not change the exit code.")]
+        computed at run time are listed as not resolved and do not change the exit code."
+    )]
     Check {
         /// The script (.rhai)
         file: PathBuf,

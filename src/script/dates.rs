@@ -46,7 +46,8 @@ fn parse(function: &str, text: &str) -> Fallible<When> {
     }
     // A civil parse would accept an offset and drop it; an offset means an instant, and that
     // was tried above, so only zone-free text is read as wall-clock time.
-    if !t.ends_with(['Z', 'z']) && !t.contains('[')
+    if !t.ends_with(['Z', 'z'])
+        && !t.contains('[')
         && let Ok(dt) = t.parse::<DateTime>()
     {
         return Ok(When::Wall(dt));
@@ -155,16 +156,10 @@ fn days_between(a: &str, b: &str) -> Fallible<i64> {
     };
     let seconds = match (x, y) {
         (When::Date(p), When::Date(q)) => {
-            return Ok(p
-                .until(q)
-                .map(|s| s.get_days() as i64)
-                .unwrap_or_default());
+            return Ok(p.until(q).map(|s| s.get_days() as i64).unwrap_or_default());
         }
         (When::Wall(p), When::Wall(q)) => {
-            return Ok(p
-                .until(q)
-                .map(|s| s.get_days() as i64)
-                .unwrap_or_default());
+            return Ok(p.until(q).map(|s| s.get_days() as i64).unwrap_or_default());
         }
         (When::Instant(p), When::Instant(q)) => q.as_second() - p.as_second(),
         (When::Date(p), When::Instant(q)) => q.as_second() - day_start(p).as_second(),
@@ -279,7 +274,9 @@ fn format(value: &str, pattern: &str, tz: Option<&str>) -> Fallible<String> {
     if write!(out, "{}", dt.strftime(pattern)).is_err() {
         return fail(
             "format",
-            format!("{pattern:?} is not a strftime pattern this value can fill (try \"%Y-%m-%d %H:%M\")"),
+            format!(
+                "{pattern:?} is not a strftime pattern this value can fill (try \"%Y-%m-%d %H:%M\")"
+            ),
         );
     }
     Ok(out)
@@ -356,7 +353,9 @@ pub fn register(engine: &mut Engine) {
     m.set_native_fn("parse", |v: &str| parts(v, None));
     m.set_native_fn("parse", |v: &str, tz: &str| parts(v, Some(tz)));
     m.set_native_fn("format", |v: &str, p: &str| format(v, p, None));
-    m.set_native_fn("format", |v: &str, p: &str, tz: &str| format(v, p, Some(tz)));
+    m.set_native_fn("format", |v: &str, p: &str, tz: &str| {
+        format(v, p, Some(tz))
+    });
     m.set_native_fn("month_windows", |a: &str, b: &str| windows(a, b));
     engine.register_static_module("date", m.into());
 }
@@ -368,9 +367,7 @@ mod tests {
     fn eval(script: &str) -> Result<Dynamic, String> {
         let mut engine = Engine::new();
         register(&mut engine);
-        engine
-            .eval::<Dynamic>(script)
-            .map_err(|e| e.to_string())
+        engine.eval::<Dynamic>(script).map_err(|e| e.to_string())
     }
 
     fn s(script: &str) -> String {
@@ -379,13 +376,16 @@ mod tests {
 
     #[test]
     fn a_year_of_reports_is_twelve_calendar_months() {
-        let w = month_windows(
-            "2025-03-01".parse().unwrap(),
-            "2026-02-28".parse().unwrap(),
-        );
+        let w = month_windows("2025-03-01".parse().unwrap(), "2026-02-28".parse().unwrap());
         assert_eq!(w.len(), 12);
-        assert_eq!(w[0], ("2025-03-01".parse().unwrap(), "2025-03-31".parse().unwrap()));
-        assert_eq!(w[11], ("2026-02-01".parse().unwrap(), "2026-02-28".parse().unwrap()));
+        assert_eq!(
+            w[0],
+            ("2025-03-01".parse().unwrap(), "2025-03-31".parse().unwrap())
+        );
+        assert_eq!(
+            w[11],
+            ("2026-02-01".parse().unwrap(), "2026-02-28".parse().unwrap())
+        );
     }
 
     #[test]
@@ -456,8 +456,8 @@ mod tests {
             s(r#"date::to_zoom_utc("2026-07-05 09:00", "Europe/Berlin")"#),
             "2026-07-05T07:00:00Z"
         );
-        let local = eval(r#"date::to_zoom_local("2026-07-05T07:00:00Z", "Europe/Berlin")"#)
-            .unwrap();
+        let local =
+            eval(r#"date::to_zoom_local("2026-07-05T07:00:00Z", "Europe/Berlin")"#).unwrap();
         let local = local.read_lock::<Map>().unwrap();
         assert_eq!(local["start_time"].to_string(), "2026-07-05T09:00:00");
         assert_eq!(local["timezone"].to_string(), "Europe/Berlin");
@@ -480,7 +480,10 @@ mod tests {
         assert_eq!(p["weekday"].to_string(), "thursday");
         assert_eq!(p["epoch"].as_int().unwrap(), 1_772_705_472);
         assert_eq!(
-            eval(r#"date::epoch("1970-01-02")"#).unwrap().as_int().unwrap(),
+            eval(r#"date::epoch("1970-01-02")"#)
+                .unwrap()
+                .as_int()
+                .unwrap(),
             86_400
         );
     }

@@ -11,8 +11,8 @@
 //! a tokio worker thread, because `zoom` calls block on the runtime.
 
 use super::bindings::{self, ZoomApi};
-use super::{dates, helpers};
 use super::report::{self, Source};
+use super::{dates, helpers};
 use crate::cancel::Cancel;
 use crate::error::Error;
 use rhai::module_resolvers::FileModuleResolver;

@@ -40,12 +40,7 @@ impl IntoIterator for Pages {
     type IntoIter = PageIter;
 
     fn into_iter(self) -> PageIter {
-        let walker = PageWalker::new(
-            self.api.client().clone(),
-            &self.path,
-            self.query,
-            self.opts,
-        );
+        let walker = PageWalker::new(self.api.client().clone(), &self.path, self.query, self.opts);
         PageIter {
             api: self.api,
             walker,

@@ -8,7 +8,11 @@ use super::bindings::{ZoomApi, bad_argument};
 use crate::zoom::paths;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, NativeCallContext};
 
-fn text_of(ctx: &NativeCallContext, index: usize, v: &Dynamic) -> Result<String, Box<EvalAltResult>> {
+fn text_of(
+    ctx: &NativeCallContext,
+    index: usize,
+    v: &Dynamic,
+) -> Result<String, Box<EvalAltResult>> {
     if v.is_string() || v.is_int() || v.is_char() {
         return Ok(v.to_string());
     }
@@ -17,13 +21,21 @@ fn text_of(ctx: &NativeCallContext, index: usize, v: &Dynamic) -> Result<String,
         format!(
             "value {} is {} ({}); give a string or an integer",
             index + 1,
-            if v.is_unit() { "()".to_string() } else { v.to_string() },
+            if v.is_unit() {
+                "()".to_string()
+            } else {
+                v.to_string()
+            },
             v.type_name()
         ),
     ))
 }
 
-fn fill(ctx: &NativeCallContext, template: &str, values: &[Dynamic]) -> Result<String, Box<EvalAltResult>> {
+fn fill(
+    ctx: &NativeCallContext,
+    template: &str,
+    values: &[Dynamic],
+) -> Result<String, Box<EvalAltResult>> {
     let texts = values
         .iter()
         .enumerate()
@@ -34,9 +46,10 @@ fn fill(ctx: &NativeCallContext, template: &str, values: &[Dynamic]) -> Result<S
 
 /// Register `zoom.path`.
 pub fn register(engine: &mut Engine) {
-    engine.register_fn("path", |ctx: NativeCallContext, _: &mut ZoomApi, t: &str| {
-        fill(&ctx, t, &[])
-    });
+    engine.register_fn(
+        "path",
+        |ctx: NativeCallContext, _: &mut ZoomApi, t: &str| fill(&ctx, t, &[]),
+    );
     engine.register_fn(
         "path",
         |ctx: NativeCallContext, _: &mut ZoomApi, t: &str, a: Dynamic| {

@@ -158,7 +158,11 @@ mod tests {
     #[test]
     fn summary_lists_writes_in_a_fixed_order() {
         let s = DryRunSummary {
-            writes: vec![("POST".into(), 3), ("PATCH".into(), 37), ("DELETE".into(), 2)],
+            writes: vec![
+                ("POST".into(), 3),
+                ("PATCH".into(), 37),
+                ("DELETE".into(), 2),
+            ],
         };
         assert_eq!(
             s.to_string(),

@@ -429,7 +429,9 @@ mod tests {
     fn the_list_is_the_array_field() {
         let m = |v: Value| v.as_object().unwrap().clone();
         assert_eq!(
-            list_field(&m(json!({"page_size": 30, "users": [], "next_page_token": ""}))),
+            list_field(&m(
+                json!({"page_size": 30, "users": [], "next_page_token": ""})
+            )),
             Some("users".into())
         );
         assert_eq!(

@@ -154,7 +154,11 @@ for page in zoom.pages("/users", #{ page_size: 30 }) {
         run.stderr
     );
     assert!(run.stderr.contains("--> "), "{}", run.stderr);
-    assert!(run.stderr.contains("start the walk again"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("start the walk again"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(users_requests(&sim), 2);
 }
 
@@ -507,7 +511,11 @@ fn check_reports_syntax_errors_and_unreadable_files() {
     let file = z.file("bad.rhai", "let x = ;\n");
     let run = z.args(["check".as_ref(), file.as_os_str()]).run();
     run.code(1);
-    assert!(run.stderr.starts_with("error: syntax error: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: syntax error: "),
+        "{}",
+        run.stderr
+    );
 
     let run = Zoomsh::new().args(["check", "missing.rhai"]).run();
     run.code(2);
