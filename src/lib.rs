@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod output;
 pub mod repl;
 pub mod script;
 pub mod secret;
