@@ -175,5 +175,3 @@ mod tests {
         assert!(e.to_string().starts_with("--jq \".a.b\" failed: "), "{e}");
     }
 }
-#[cfg(test)]
-mod show { #[test] fn show() { for f in [".users | length(", "nosuchfn", ".a |", "{(1):2}"] { match super::JqFilter::compile(f) { Err(e) => eprintln!("{e}"), Ok(j) => eprintln!("{:?}", j.run(&serde_json::json!({})).err().map(|e| e.to_string())) } } } }
