@@ -6,15 +6,19 @@
 //! [`Error`] and `main` turns them into exit codes.
 
 use crate::check;
+use crate::commands::{self, auth, call::CallSpec};
 use crate::config::{Env, Overrides, Settings};
 use crate::error::Error;
+use crate::output::{Format, Printer, write_stdout};
+use crate::profile;
 use crate::repl;
 use crate::script::HostOptions;
 use crate::script::convert::to_json;
+use crate::secret_file::warn_if_exposed;
 use crate::session::Session;
 use crate::sim::{self, SimArgs};
 use crate::zoom::ClientOptions;
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use rhai::{Dynamic, Map};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -29,7 +33,17 @@ Exit codes:
   5  an HTTP 5xx, a network error, a timeout, or a page walk Zoom broke (a repeated page token)
 
 Credentials come from ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, in the environment
-or in a .env file in the working directory. Try it without an account: zoomsh --sim run FILE";
+or in a .env file in the working directory, or from a profile in the config file (`zoomsh config
+path`). Try it without an account: zoomsh --sim get /users --paginate --output table";
+
+const CALL_EXAMPLES: &str = "\
+Examples:
+  zoomsh get /users -q status=active --paginate --output table
+  zoomsh get /users --paginate --jq '.users | length'
+  zoomsh post /users/me/meetings -f topic=Standup -f type:=2 -f settings.join_before_host:=true
+  zoomsh patch /meetings/85746065432 -d '{\"topic\":\"Renamed\"}'
+  zoomsh delete /meetings/85746065432 --include
+  zoomsh get /users/me --curl";
 
 /// Script the Zoom API in Rhai. Server-to-Server OAuth tokens, retries and Zoom's error shapes
 /// are handled underneath.
@@ -60,6 +74,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub dry_run: bool,
 
+    /// Use this profile of the config file [env: ZOOMSH_PROFILE] [default: the profile named
+    /// `default`, if there is one]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -73,11 +92,56 @@ pub enum Command {
         /// A value for the script's `args` map (repeatable): --arg from=2026-01-01
         #[arg(long = "arg", value_name = "KEY=VALUE", value_parser = parse_key_value)]
         args: Vec<(String, String)>,
+        /// Print the script's returned value (its last expression) in this format
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Evaluate an expression and print its value (maps and arrays as JSON)
     Eval {
         /// Rhai code, e.g. 'zoom.get("/users/me").email'
         expr: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// GET a path of the Zoom API and print the answer
+    #[command(after_help = CALL_EXAMPLES)]
+    Get(CallArgs),
+    /// POST to a path of the Zoom API (body from -d or -f)
+    #[command(after_help = CALL_EXAMPLES)]
+    Post(CallArgs),
+    /// PATCH a path of the Zoom API (body from -d or -f)
+    #[command(after_help = CALL_EXAMPLES)]
+    Patch(CallArgs),
+    /// PUT to a path of the Zoom API (body from -d or -f)
+    #[command(after_help = CALL_EXAMPLES)]
+    Put(CallArgs),
+    /// DELETE a path of the Zoom API
+    #[command(after_help = CALL_EXAMPLES)]
+    Delete(CallArgs),
+    /// Search the built-in catalog of Zoom API operations: method, path, summary, rate-limit
+    /// category and scopes
+    Endpoints {
+        /// Words that must all match (method, path, summary, tag or scope), e.g. `list users`
+        words: Vec<String>,
+        /// Print JSON, for programs
+        #[arg(long)]
+        json: bool,
+    },
+    /// The token's account, hosts, scopes and expiry
+    Auth {
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
+    /// The config file and its profiles
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print a shell completion script: zoomsh completions bash > ~/.local/share/bash-completion/completions/zoomsh
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// List the Zoom operations a script calls, with the scopes and rate-limit category each
     /// needs, and compare them with the token's scopes without running the script
@@ -97,6 +161,113 @@ pub enum Command {
     Repl,
     /// Serve the Zoom-compatible simulator on 127.0.0.1 and print its settings as `export` lines
     Sim(SimArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuthCommand {
+    /// Mint (or reuse) a token and show the account, API host, scopes, expiry and cache
+    /// location; never the token itself
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print where the config file is (ZOOMSH_CONFIG overrides it)
+    Path,
+    /// Print the config file's profiles, secrets shown as (redacted)
+    Show,
+}
+
+/// How a result is printed.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArgs {
+    /// Output format [default: JSON, pretty on a terminal and compact when piped; strings as
+    /// they are]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<Format>,
+
+    /// A jq filter applied to the whole result (with --paginate: to every page gathered), e.g.
+    /// '.users | length' or '.users[] | {email, type}'
+    #[arg(long, value_name = "FILTER")]
+    pub jq: Option<String>,
+}
+
+impl OutputArgs {
+    fn printer(&self) -> Result<Printer, Error> {
+        Printer::new(self.output, self.jq.as_deref())
+    }
+}
+
+/// A one-shot API call.
+#[derive(Args, Debug, Clone)]
+pub struct CallArgs {
+    /// The API path: /users/me, /v2/users/me or https://api.zoom.us/v2/users/me; may carry a
+    /// query string
+    pub path: String,
+
+    /// A query parameter (repeatable): -q status=active -q page_size=300
+    #[arg(short = 'q', long = "query", value_name = "KEY=VALUE", value_parser = parse_query)]
+    pub query: Vec<(String, String)>,
+
+    /// The JSON body: text, @FILE, or @- for stdin
+    #[arg(short = 'd', long = "data", value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+
+    /// A body field (repeatable): -f topic=Standup sets a string, -f type:=2 sets any JSON value,
+    /// dots nest: -f settings.host_video:=true
+    #[arg(short = 'f', long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
+    pub fields: Vec<(String, String)>,
+
+    /// Follow next_page_token through every page (GET only) and print the list as one page
+    /// holding every item
+    #[arg(long)]
+    pub paginate: bool,
+
+    /// Print the HTTP status line and headers before the body
+    #[arg(short = 'i', long)]
+    pub include: bool,
+
+    /// Print the equivalent curl command instead of sending (the token as $ZOOM_TOKEN)
+    #[arg(long)]
+    pub curl: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl CallArgs {
+    fn spec(&self, method: &str) -> CallSpec {
+        CallSpec {
+            method: method.to_string(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            data: self.data.clone(),
+            fields: self.fields.clone(),
+            paginate: self.paginate,
+            include: self.include,
+            curl: self.curl,
+        }
+    }
+}
+
+fn parse_query(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "{s:?} is not KEY=VALUE; write it like -q status=active"
+        )),
+    }
+}
+
+fn parse_field(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().trim_end_matches(':').is_empty() => {
+            Ok((k.trim().to_string(), v.to_string()))
+        }
+        _ => Err(format!(
+            "{s:?} is not KEY=VALUE; write it like -f topic=Standup, or -f type:=2 for a JSON value"
+        )),
+    }
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -120,27 +291,46 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             ));
         }
     };
-    if let Command::Sim(args) = &command {
-        return serve_simulator(args);
+    // Commands that need no Zoom session.
+    match &command {
+        Command::Sim(args) => return serve_simulator(args),
+        Command::Completions { shell } => return completions(*shell),
+        Command::Endpoints { words, json } => return commands::endpoints::run(words, *json),
+        Command::Config { command } => {
+            let env = load_env()?;
+            return match command {
+                ConfigCommand::Path => commands::config::path(&env),
+                ConfigCommand::Show => commands::config::show(cli.profile.as_deref(), &env),
+            };
+        }
+        _ => {}
     }
+    let globals = Globals {
+        sim: cli.sim,
+        oauth_url: cli.oauth_url,
+        api_url: cli.api_url,
+        profile: cli.profile,
+    };
     if let Command::Check { file } = &command {
-        return check_script(file, cli.sim, &cli.oauth_url, &cli.api_url);
+        return check_script(file, &globals);
     }
-    let session = open_session(cli.sim, &cli.oauth_url, &cli.api_url)?;
+    let opened = open_session(&globals)?;
     if cli.dry_run {
-        session.client().set_dry_run(true);
+        opened.session.client().set_dry_run(true);
     }
-    let shows_summary = cli.dry_run && !matches!(command, Command::Token);
-    let result = run_command(command, &session);
+    let shows_summary = cli.dry_run && !matches!(command, Command::Token | Command::Auth { .. });
+    let result = run_command(command, &opened);
     if shows_summary {
-        eprintln!("dry-run: {}", session.client().dry_run_summary());
+        eprintln!("dry-run: {}", opened.session.client().dry_run_summary());
     }
     result
 }
 
-fn run_command(command: Command, session: &Session) -> Result<(), Error> {
+fn run_command(command: Command, opened: &Opened) -> Result<(), Error> {
+    let session = &opened.session;
     match command {
-        Command::Run { file, args } => {
+        Command::Run { file, args, output } => {
+            let printer = output.printer()?;
             let mut map = Map::new();
             for (k, v) in args {
                 map.insert(k.into(), v.into());
@@ -149,71 +339,147 @@ fn run_command(command: Command, session: &Session) -> Result<(), Error> {
                 args: map,
                 ..HostOptions::default()
             });
-            let _value = host.run_file(&file)?;
+            let value = host.run_file(&file)?;
+            // A script's value is printed only when asked for: scripts print what they mean to.
+            if printer.is_explicit() {
+                print_script_value(&value, &printer)?;
+            }
             Ok(())
         }
-        Command::Eval { expr } => {
+        Command::Eval { expr, output } => {
+            let printer = output.printer()?;
             let mut host = session.host(HostOptions::default());
             let value = host.run_source(&expr, "<eval>")?;
-            print_value(&value);
-            Ok(())
+            print_script_value(&value, &printer)
         }
+        Command::Get(a) => call(session, &a, "GET"),
+        Command::Post(a) => call(session, &a, "POST"),
+        Command::Patch(a) => call(session, &a, "PATCH"),
+        Command::Put(a) => call(session, &a, "PUT"),
+        Command::Delete(a) => call(session, &a, "DELETE"),
+        Command::Auth {
+            command: AuthCommand::Status,
+        } => auth::status(
+            session,
+            &auth::Origin {
+                profile: opened.profile.clone(),
+                cache: None,
+            },
+        ),
         Command::Token => {
             let token = session.runtime().block_on(session.client().token())?;
-            println!("{}", token.access_token.expose());
-            Ok(())
+            write_stdout(&format!("{}\n", token.access_token.expose()))
         }
         Command::Repl => {
             session.cancel_on_ctrl_c();
             repl::run(session)
         }
-        Command::Sim(_) | Command::Check { .. } => unreachable!("handled in run"),
+        Command::Sim(_)
+        | Command::Check { .. }
+        | Command::Completions { .. }
+        | Command::Endpoints { .. }
+        | Command::Config { .. } => unreachable!("handled in run"),
     }
 }
 
-fn open_session(
-    use_sim: bool,
-    oauth_url: &Option<String>,
-    api_url: &Option<String>,
-) -> Result<Session, Error> {
-    let options = ClientOptions::default();
-    if use_sim {
-        return Session::with_simulator(&SimArgs::from_env(), &options);
-    }
-    Session::new(&resolve_settings(oauth_url, api_url)?, &options)
+fn call(session: &Session, args: &CallArgs, method: &str) -> Result<(), Error> {
+    // The printer first: a bad --jq filter fails before anything is sent.
+    let printer = args.output.printer()?;
+    commands::call::run(session, &args.spec(method), &printer)
 }
 
-fn resolve_settings(
-    oauth_url: &Option<String>,
-    api_url: &Option<String>,
-) -> Result<Settings, Error> {
+fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
+    let mut text = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "zoomsh", &mut text);
+    write_stdout(&String::from_utf8_lossy(&text))
+}
+
+/// The global flags that choose the account and hosts.
+struct Globals {
+    sim: bool,
+    oauth_url: Option<String>,
+    api_url: Option<String>,
+    profile: Option<String>,
+}
+
+struct Opened {
+    session: Session,
+    /// `name (path)` of the profile in use.
+    profile: Option<String>,
+}
+
+fn load_env() -> Result<Env, Error> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Io(format!("cannot read the working directory: {e}")))?;
-    let env = Env::load(&cwd)?;
+    Env::load(&cwd)
+}
+
+fn open_session(globals: &Globals) -> Result<Opened, Error> {
+    let options = ClientOptions::default();
+    if globals.sim {
+        return Ok(Opened {
+            session: Session::with_simulator(&SimArgs::from_env(), &options)?,
+            profile: None,
+        });
+    }
+    let (settings, profile) = resolve_settings(globals)?;
+    Ok(Opened {
+        session: Session::new(&settings, &options)?,
+        profile,
+    })
+}
+
+/// Settings from flags, environment, `.env` and the config-file profile; also `name (path)` of
+/// the profile in use. Warns about secret files others can read.
+fn resolve_settings(globals: &Globals) -> Result<(Settings, Option<String>), Error> {
+    let env = load_env()?;
+    if let Some(dotenv) = env.dotenv_with_secret() {
+        warn_if_exposed(dotenv);
+    }
+    let selected = profile::select(globals.profile.as_deref(), &env)?;
+    if let Some(s) = &selected
+        && s.profile.client_secret.is_some()
+    {
+        warn_if_exposed(&s.path);
+    }
     let overrides = Overrides {
-        oauth_url: oauth_url.clone(),
-        api_url: api_url.clone(),
+        oauth_url: globals.oauth_url.clone(),
+        api_url: globals.api_url.clone(),
     };
-    Settings::resolve(&overrides, &env)
+    let settings = Settings::resolve_with_profile(&overrides, &env, selected.as_ref())?;
+    Ok((
+        settings,
+        selected.map(|s| format!("{} ({})", s.name, s.path.display())),
+    ))
 }
 
 /// `zoomsh check`: compare with a token only when there are credentials (or `--sim`).
-fn check_script(
-    file: &std::path::Path,
-    use_sim: bool,
-    oauth_url: &Option<String>,
-    api_url: &Option<String>,
-) -> Result<(), Error> {
-    if use_sim {
-        let session = open_session(true, oauth_url, api_url)?;
-        return check::run(file, Some(&session));
+fn check_script(file: &std::path::Path, globals: &Globals) -> Result<(), Error> {
+    if globals.sim {
+        let opened = open_session(globals)?;
+        return check::run(file, Some(&opened.session));
     }
-    let settings = resolve_settings(oauth_url, api_url)?;
+    let (settings, _) = resolve_settings(globals)?;
     if settings.credentials.is_err() {
         return check::run(file, None);
     }
     let session = Session::new(&settings, &ClientOptions::default())?;
     check::run(file, Some(&session))
+}
+
+/// Print a script's value: through the printer when it converts to JSON (everything but exotic
+/// Rhai types), else as Rhai shows it.
+fn print_script_value(value: &Dynamic, printer: &Printer) -> Result<(), Error> {
+    match to_json(value) {
+        Ok(json) => printer.print(&json),
+        Err(_) if !printer.is_explicit() => match render_value(value) {
+            Some(text) => write_stdout(&format!("{text}\n")),
+            None => Ok(()),
+        },
+        Err(e) => Err(Error::Usage(format!(
+            "the value cannot be shown as JSON ({e}); return maps, arrays, strings and numbers, or drop --output/--jq"
+        ))),
+    }
 }
 
 fn serve_simulator(args: &SimArgs) -> Result<(), Error> {
@@ -260,7 +526,7 @@ mod tests {
         .unwrap();
         assert!(cli.sim);
         match cli.command {
-            Some(Command::Run { file, args }) => {
+            Some(Command::Run { file, args, .. }) => {
                 assert_eq!(file, PathBuf::from("x.rhai"));
                 assert_eq!(
                     args,

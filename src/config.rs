@@ -1,5 +1,5 @@
 //! Where zoomsh's settings come from: flags > environment > `.env` in the working directory >
-//! defaults.
+//! the config file's profile (see [`crate::profile`]) > defaults.
 //!
 //! Values are trimmed (a trailing newline from `$(cat secret.txt)` is the classic cause of
 //! Zoom's `invalid_client`), and an empty value counts as missing. Credentials are checked only
@@ -7,10 +7,11 @@
 //! held in a [`Secret`] from the moment it is read.
 
 use crate::error::Error;
+use crate::profile::Selected;
 use crate::secret::Secret;
 use reqwest::Url;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const DEFAULT_OAUTH_URL: &str = "https://zoom.us";
 pub const DEFAULT_API_URL: &str = "https://api.zoom.us";
@@ -46,12 +47,15 @@ pub struct Overrides {
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
+    /// The `.env` file read, when it holds a client secret (for the file-mode warning).
+    dotenv_secret: Option<PathBuf>,
 }
 
 impl Env {
     /// The process environment plus `.env` in `dir` (process variables win, as with dotenv).
     pub fn load(dir: &Path) -> Result<Env, Error> {
         let mut vars = HashMap::new();
+        let mut dotenv_secret = None;
         let dotenv = dir.join(".env");
         if dotenv.is_file() {
             let iter = dotenvy::from_path_iter(&dotenv).map_err(|e| {
@@ -67,11 +71,17 @@ impl Env {
                         dotenv.display()
                     ))
                 })?;
+                if k == "ZOOM_CLIENT_SECRET" && !v.trim().is_empty() {
+                    dotenv_secret = Some(dotenv.clone());
+                }
                 vars.insert(k, v);
             }
         }
         vars.extend(std::env::vars());
-        Ok(Env { vars })
+        Ok(Env {
+            vars,
+            dotenv_secret,
+        })
     }
 
     /// An environment made of exactly these pairs (for embedding and tests).
@@ -86,7 +96,13 @@ impl Env {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            dotenv_secret: None,
         }
+    }
+
+    /// The `.env` file that was read, if it holds `ZOOM_CLIENT_SECRET`.
+    pub fn dotenv_with_secret(&self) -> Option<&Path> {
+        self.dotenv_secret.as_deref()
     }
 
     /// A trimmed, non-empty value.
@@ -100,48 +116,101 @@ impl Env {
 
 impl Settings {
     pub fn resolve(overrides: &Overrides, env: &Env) -> Result<Settings, Error> {
-        let oauth = pick(&overrides.oauth_url, env, "ZOOMSH_OAUTH_URL");
+        Settings::resolve_with_profile(overrides, env, None)
+    }
+
+    /// Resolve with a config-file profile below the environment. A `client_secret_cmd` runs
+    /// here only when neither the environment nor the profile gives the secret outright.
+    pub fn resolve_with_profile(
+        overrides: &Overrides,
+        env: &Env,
+        profile: Option<&Selected>,
+    ) -> Result<Settings, Error> {
+        let from_profile = |field: fn(&Selected) -> Option<&String>, name: &str| {
+            profile.and_then(|p| {
+                field(p).map(|v| (v.trim().to_string(), format!("profile {:?} {name}", p.name)))
+            })
+        };
+        let oauth = pick(&overrides.oauth_url, env, "ZOOMSH_OAUTH_URL")
+            .or_else(|| from_profile(|p| p.profile.oauth_url.as_ref(), "oauth_url"));
         let oauth_url = match oauth {
-            Some((value, source)) => parse_base_url(&value, source)?,
+            Some((value, source)) => parse_base_url(&value, &source)?,
             None => Url::parse(DEFAULT_OAUTH_URL).expect("default URL parses"),
         };
-        let api_url = match pick(&overrides.api_url, env, "ZOOMSH_API_URL") {
-            Some((value, source)) => Some(parse_base_url(&value, source)?),
+        let api = pick(&overrides.api_url, env, "ZOOMSH_API_URL")
+            .or_else(|| from_profile(|p| p.profile.api_url.as_ref(), "api_url"));
+        let api_url = match api {
+            Some((value, source)) => Some(parse_base_url(&value, &source)?),
             None => None,
         };
         Ok(Settings {
-            credentials: credentials_from(env),
+            credentials: credentials_from(env, profile),
             oauth_url,
             api_url,
         })
     }
 }
 
-fn pick(flag: &Option<String>, env: &Env, var: &'static str) -> Option<(String, &'static str)> {
+fn pick(flag: &Option<String>, env: &Env, var: &'static str) -> Option<(String, String)> {
     let flag_name = match var {
         "ZOOMSH_OAUTH_URL" => "--oauth-url",
         _ => "--api-url",
     };
     match flag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => Some((v.to_string(), flag_name)),
-        None => env.get(var).map(|v| (v, var)),
+        Some(v) => Some((v.to_string(), flag_name.to_string())),
+        None => env.get(var).map(|v| (v, var.to_string())),
     }
 }
 
-fn credentials_from(env: &Env) -> Result<Credentials, String> {
-    let need = |name: &str| {
-        env.get(name).ok_or_else(|| {
-            format!(
-                "{name} is not set: export it or put {name}=... in .env \
-                 (the values are on your Server-to-Server OAuth app's page in the Zoom App Marketplace), \
-                 or add --sim to try the built-in simulator"
-            )
-        })
+fn credentials_from(env: &Env, profile: Option<&Selected>) -> Result<Credentials, String> {
+    let missing = |name: &str, key: &str| match profile {
+        Some(p) => format!(
+            "{name} is not set and profile {:?} in {} has no {key}: add it there, or export {name}",
+            p.name,
+            p.path.display()
+        ),
+        None => format!(
+            "{name} is not set: export it or put {name}=... in .env \
+             (the values are on your Server-to-Server OAuth app's page in the Zoom App Marketplace), \
+             or add --sim to try the built-in simulator"
+        ),
+    };
+    let field = |name: &str, key: &str, value: Option<&String>| {
+        env.get(name)
+            .or_else(|| {
+                value
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            })
+            .ok_or_else(|| missing(name, key))
+    };
+    let account_id = field(
+        "ZOOM_ACCOUNT_ID",
+        "account_id",
+        profile.and_then(|p| p.profile.account_id.as_ref()),
+    )?;
+    let client_id = field(
+        "ZOOM_CLIENT_ID",
+        "client_id",
+        profile.and_then(|p| p.profile.client_id.as_ref()),
+    )?;
+    let client_secret = match env.get("ZOOM_CLIENT_SECRET") {
+        Some(v) => Secret::new(v),
+        None => match profile {
+            Some(p) => p
+                .client_secret()?
+                .filter(|s| !s.expose().trim().is_empty())
+                .map(|s| Secret::new(s.expose().trim()))
+                .ok_or_else(|| {
+                    missing("ZOOM_CLIENT_SECRET", "client_secret or client_secret_cmd")
+                })?,
+            None => return Err(missing("ZOOM_CLIENT_SECRET", "client_secret")),
+        },
     };
     Ok(Credentials {
-        account_id: need("ZOOM_ACCOUNT_ID")?,
-        client_id: need("ZOOM_CLIENT_ID")?,
-        client_secret: Secret::new(need("ZOOM_CLIENT_SECRET")?),
+        account_id,
+        client_id,
+        client_secret,
     })
 }
 

@@ -17,6 +17,7 @@ pub struct Session {
     client: Arc<ZoomClient>,
     sim: Option<Simulator>,
     cancel: Cancel,
+    settings: Settings,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -29,6 +30,7 @@ impl Session {
             client,
             sim: None,
             cancel: Cancel::new(),
+            settings: settings.clone(),
             runtime,
         })
     }
@@ -55,12 +57,18 @@ impl Session {
             client,
             sim: Some(simulator),
             cancel: Cancel::new(),
+            settings,
             runtime,
         })
     }
 
     pub fn client(&self) -> &Arc<ZoomClient> {
         &self.client
+    }
+
+    /// The settings the client was made with (credentials included; the secret redacts itself).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     pub fn simulator(&self) -> Option<&Simulator> {

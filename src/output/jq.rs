@@ -51,9 +51,8 @@ impl JqFilter {
     /// Run the filter on `input`; every value it yields, in order.
     pub fn run(&self, input: &Value) -> Result<Vec<Value>, Error> {
         let text = serde_json::to_vec(input).expect("a JSON value serialises");
-        let val = jaq_json::read::parse_single(&text).map_err(|e| {
-            Error::Usage(format!("--jq: the result is not JSON jq can read ({e})"))
-        })?;
+        let val = jaq_json::read::parse_single(&text)
+            .map_err(|e| Error::Usage(format!("--jq: the result is not JSON jq can read ({e})")))?;
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
         let mut outputs = Vec::new();
         for item in self.filter.id.run((ctx, val)).map(unwrap_valr) {
@@ -89,10 +88,7 @@ fn column(source: &str, at: &str) -> usize {
     }
 }
 
-fn load_error(
-    source: &str,
-    errors: jaq_core::load::Errors<&str, ()>,
-) -> Error {
+fn load_error(source: &str, errors: jaq_core::load::Errors<&str, ()>) -> Error {
     use jaq_core::load::Error as E;
     let first = errors.into_iter().next().map(|(_, e)| match e {
         E::Io(items) => items
@@ -100,7 +96,11 @@ fn load_error(
             .next()
             .map(|(path, msg)| format!("cannot load module {path:?}: {msg}")),
         E::Lex(items) => items.into_iter().next().map(|(expect, at)| {
-            format!("expected {} at column {}", expect.as_str(), column(source, at))
+            format!(
+                "expected {} at column {}",
+                expect.as_str(),
+                column(source, at)
+            )
         }),
         E::Parse(items) => items.into_iter().next().map(|(expect, at)| {
             let found = if at.is_empty() {
@@ -115,16 +115,15 @@ fn load_error(
             )
         }),
     });
-    let detail = first.flatten().unwrap_or_else(|| "it does not parse".to_string());
+    let detail = first
+        .flatten()
+        .unwrap_or_else(|| "it does not parse".to_string());
     Error::Usage(format!(
         "--jq {source:?} is not a valid jq filter: {detail}; see https://jqlang.org/manual/"
     ))
 }
 
-fn compile_error(
-    source: &str,
-    errors: jaq_core::compile::Errors<&str, ()>,
-) -> Error {
+fn compile_error(source: &str, errors: jaq_core::compile::Errors<&str, ()>) -> Error {
     let detail = errors
         .into_iter()
         .flat_map(|(_, list)| list)
@@ -149,7 +148,10 @@ mod tests {
     fn runs_real_jq() {
         let page = json!({"users": [{"id": "a", "n": 85746065432_i64}, {"id": "b", "n": 2}]});
         assert_eq!(jq(".users | length", page.clone()), vec![json!(2)]);
-        assert_eq!(jq(".users[].id", page.clone()), vec![json!("a"), json!("b")]);
+        assert_eq!(
+            jq(".users[].id", page.clone()),
+            vec![json!("a"), json!("b")]
+        );
         assert_eq!(
             jq("[.users[] | select(.n > 5) | .n]", page.clone()),
             vec![json!([85746065432_i64])]
@@ -164,14 +166,21 @@ mod tests {
     fn bad_filters_are_usage_errors_that_point_at_the_problem() {
         let e = JqFilter::compile(".users | length(").err().unwrap();
         assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().starts_with("--jq \".users | length(\" is not a valid jq filter: "), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("--jq \".users | length(\" is not a valid jq filter: "),
+            "{e}"
+        );
         let e = JqFilter::compile("nosuchfn").err().unwrap();
         assert!(e.to_string().contains("undefined filter nosuchfn"), "{e}");
     }
 
     #[test]
     fn runtime_errors_name_the_filter() {
-        let e = JqFilter::compile(".a.b").unwrap().run(&json!({"a": 1})).unwrap_err();
+        let e = JqFilter::compile(".a.b")
+            .unwrap()
+            .run(&json!({"a": 1}))
+            .unwrap_err();
         assert!(e.to_string().starts_with("--jq \".a.b\" failed: "), "{e}");
     }
 }

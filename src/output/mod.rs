@@ -145,7 +145,10 @@ mod tests {
     fn jq_runs_on_the_whole_value_and_each_output_prints() {
         let v = json!({"users": [{"email": "a@x"}, {"email": "b@x"}]});
         assert_eq!(render(None, Some(".users | length"), v.clone()), "2\n");
-        assert_eq!(render(None, Some(".users[].email"), v.clone()), "a@x\nb@x\n");
+        assert_eq!(
+            render(None, Some(".users[].email"), v.clone()),
+            "a@x\nb@x\n"
+        );
         assert_eq!(
             render(Some(Format::Csv), Some(".users[]"), v),
             "email\na@x\nb@x\n"
@@ -155,6 +158,9 @@ mod tests {
     #[test]
     fn jsonl_spreads_a_list_page() {
         let v = json!({"next_page_token": "", "users": [{"id": 1}, {"id": 2}]});
-        assert_eq!(render(Some(Format::Jsonl), None, v), "{\"id\":1}\n{\"id\":2}\n");
+        assert_eq!(
+            render(Some(Format::Jsonl), None, v),
+            "{\"id\":1}\n{\"id\":2}\n"
+        );
     }
 }

@@ -82,6 +82,11 @@ impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// This answer read as an API error (for a non-2xx status), in any of Zoom's error shapes.
+    pub fn api_error(&self, method: &str) -> ApiError {
+        api_error(method, self)
+    }
 }
 
 /// The Zoom API client of one app. Cheap to share behind an `Arc`.
@@ -134,6 +139,16 @@ impl ZoomClient {
             .api_url
             .clone()
             .unwrap_or_else(|| Url::parse(DEFAULT_API_URL).expect("default URL parses"))
+    }
+
+    /// The URL a request would go to, without minting a token: the API host the user chose, else
+    /// `https://api.zoom.us` (a token's `api_url` is only known after minting). For `--curl`.
+    pub fn preview_url(&self, request: &Request) -> Result<Url, ZoomError> {
+        let base = self
+            .explicit_api
+            .clone()
+            .unwrap_or_else(|| Url::parse(DEFAULT_API_URL).expect("default URL parses"));
+        build_url(&base, request)
     }
 
     /// Send a request; any HTTP status is an `Ok`.
