@@ -4,6 +4,8 @@ mod harness;
 
 mod auth;
 mod cli;
+mod commands;
+mod profiles;
 mod properties;
 mod script_power;
 mod scripts;
