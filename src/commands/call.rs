@@ -7,12 +7,16 @@
 //! and prints them as one.
 
 use crate::commands::curl;
+use crate::commands::progress::PageProgress;
 use crate::error::Error;
 use crate::output::{Printer, write_stdout};
 use crate::session::Session;
-use crate::zoom::{Request, Response, ZoomError};
+use crate::zoom::{PageOptions, PageWalker, Request, Response, ZoomError};
 use serde_json::{Map, Value};
 use std::io::Read;
+
+/// Paging fields of a list page that say nothing true about a list gathered from every page.
+const PAGING_FIELDS: [&str; 4] = ["next_page_token", "page_size", "page_count", "page_number"];
 
 /// What the command line asked for, parsed.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +51,14 @@ pub fn run(session: &Session, spec: &CallSpec, printer: &Printer) -> Result<(), 
                 request.method, spec.path
             )));
         }
-        return Err(Error::Usage("--paginate is not available yet".into()));
+        if spec.include {
+            return Err(Error::Usage(
+                "--include shows the headers of one response, and --paginate makes many; drop one of them"
+                    .into(),
+            ));
+        }
+        let all = paginate(session, &request)?;
+        return printer.print(&all);
     }
     let response = session
         .runtime()
@@ -63,6 +74,48 @@ pub fn run(session: &Session, spec: &CallSpec, printer: &Printer) -> Result<(), 
         }
         Err(ZoomError::Api(Box::new(response.api_error(&request.method))).into())
     }
+}
+
+/// Walk every page and return the first page with its list holding every page's items (and the
+/// paging fields, which no longer apply, removed): `.users | length` is the total.
+fn paginate(session: &Session, request: &Request) -> Result<Value, Error> {
+    let mut walker = PageWalker::new(
+        session.client().clone(),
+        &request.path,
+        request.query.clone(),
+        PageOptions::default(),
+    );
+    let mut progress = PageProgress::new(&format!("GET {}", request.path));
+    let mut merged: Option<(Map<String, Value>, String)> = None;
+    let mut items: Vec<Value> = Vec::new();
+    session.runtime().block_on(async {
+        while let Some(page) = walker.next_page().await {
+            let page = page?;
+            let more = !page.next_page_token().is_empty();
+            let field = page.field.clone();
+            let Value::Object(mut body) = page.body else {
+                unreachable!("the walker only yields object pages")
+            };
+            // Taken in place, so the first page's fields keep their order.
+            if let Some(Value::Array(list)) = body.get_mut(&field) {
+                items.append(list);
+            }
+            if merged.is_none() {
+                merged = Some((body, field));
+            }
+            progress.update(walker.items_returned(), walker.total_records(), more);
+        }
+        Ok::<(), ZoomError>(())
+    })?;
+    progress.finish();
+    let Some((mut body, field)) = merged else {
+        return Ok(Value::Array(Vec::new()));
+    };
+    body.retain(|k, _| !PAGING_FIELDS.contains(&k.as_str()));
+    if let Some(list) = body.get_mut(&field) {
+        *list = Value::Array(items);
+    }
+    Ok(Value::Object(body))
 }
 
 /// The status line and headers, as `curl -i` shows them, with a blank line after.

@@ -7,3 +7,4 @@ pub mod call;
 pub mod config;
 pub mod curl;
 pub mod endpoints;
+pub mod progress;

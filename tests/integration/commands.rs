@@ -419,3 +419,148 @@ fn json_is_pretty_on_a_terminal() {
         "{\r\n  \"id\": 85746065432,\r\n  \"name\": \"Ada\"\r\n}\r\n"
     );
 }
+
+#[test]
+fn paginate_gathers_every_page_before_jq_runs() {
+    let sim = Sim::with(&["--users", "70"]);
+    let total = sim
+        .zoomsh()
+        .args([
+            "get",
+            "/users",
+            "-q",
+            "page_size=1",
+            "--jq",
+            ".total_records",
+        ])
+        .run();
+    let total: usize = total.stdout.trim().parse().unwrap();
+    assert!(total > 60, "the demo account has {total} active users");
+    let before = sim.stats().by_operation.get("users").copied().unwrap_or(0);
+
+    let run = sim
+        .zoomsh()
+        .args([
+            "get",
+            "/users",
+            "-q",
+            "page_size=30",
+            "--paginate",
+            "--jq",
+            ".users | length",
+        ])
+        .run();
+    run.success();
+    assert_eq!(run.stdout, format!("{total}\n"));
+    // Three pages of 30, and no progress bar: stderr is not a terminal.
+    assert_eq!(sim.stats().by_operation["users"] - before, 3);
+    assert_eq!(run.stderr, "");
+
+    // The gathered list keeps the page's other fields, without the paging ones.
+    let run = sim
+        .zoomsh()
+        .args([
+            "get",
+            "/users",
+            "-q",
+            "page_size=30",
+            "--paginate",
+            "--jq",
+            "del(.users)",
+        ])
+        .run();
+    assert_eq!(run.stdout, format!("{{\"total_records\":{total}}}\n"));
+}
+
+#[test]
+fn paginate_as_a_table_has_one_row_per_user() {
+    let sim = Sim::with(&["--users", "70"]);
+    let run = sim
+        .zoomsh()
+        .args([
+            "get",
+            "/users",
+            "--paginate",
+            "-q",
+            "page_size=25",
+            "--output",
+            "table",
+        ])
+        .run();
+    run.success();
+    let lines = run.lines();
+    assert!(
+        lines[0].starts_with("id                      first_name  last_name"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("KvPg7xY9rGgJXhMZDy6xaI  Ada         Example"),
+        "{}",
+        lines[1]
+    );
+    let emails: std::collections::HashSet<&str> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().find(|w| w.contains('@')))
+        .collect();
+    let total = sim
+        .zoomsh()
+        .args(["get", "/users", "--jq", ".total_records"])
+        .run();
+    assert_eq!(
+        lines.len() - 1,
+        total.stdout.trim().parse::<usize>().unwrap()
+    );
+    assert_eq!(emails.len(), lines.len() - 1, "every user once");
+}
+
+#[test]
+fn paginate_refuses_what_it_cannot_do() {
+    let sim = Sim::start();
+    let run = sim
+        .zoomsh()
+        .args(["post", "/users/me/meetings", "-f", "topic=x", "--paginate"])
+        .run();
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: --paginate walks the pages of a list, which only GET reads; drop it from POST \
+         /users/me/meetings\n"
+    );
+    let run = sim
+        .zoomsh()
+        .args(["get", "/users", "--paginate", "--include"])
+        .run();
+    run.code(2);
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[test]
+fn paginate_shows_progress_on_a_terminal() {
+    // `script` gives zoomsh a pseudo-terminal (stdout and stderr both go to it).
+    let bin = env!("CARGO_BIN_EXE_zoomsh");
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{bin}' --sim get /users --paginate -q page_size=10 --jq '.users | length'"),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("TERM", "xterm")
+        .env("ZOOMSH_SIM_USERS", "40")
+        .env("ZOOMSH_SIM_LATENCY", "150")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let last = screen.rsplit("\u{1b}[2K").next().unwrap();
+    let total: usize = last.trim().parse().unwrap_or_else(|_| panic!("{screen:?}"));
+    assert!(
+        screen.starts_with("GET /users ") && screen.contains(&format!("/{total} items (")),
+        "{screen:?}"
+    );
+}
