@@ -27,9 +27,11 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  ok
   1  script error (syntax or runtime)
-  2  usage or configuration error (a flag, a missing ZOOM_* variable, an unreadable file)
+  2  usage or configuration error (a flag, a missing ZOOM_* variable, an unreadable file, a bad
+     --jq filter, an unknown profile, a failing client_secret_cmd)
   3  authentication failure (the token endpoint refused the credentials)
-  4  an HTTP 4xx from Zoom that the script did not catch (check: a scope the token lacks)
+  4  an HTTP 4xx from Zoom that a script did not catch or a one-shot call got (check: a scope
+     the token lacks)
   5  an HTTP 5xx, a network error, a timeout, or a page walk Zoom broke (a repeated page token)
 
 Credentials come from ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, in the environment
