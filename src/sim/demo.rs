@@ -106,6 +106,8 @@ pub fn generate(seed: u64, n_users: usize, now: Timestamp) -> World {
 
     // Users. The first is the owner ("me"), the second an admin; the rest mostly active members.
     let mut emails = std::collections::HashSet::new();
+    // The next suffix to try per name, so 20,000 users do not retry every taken address.
+    let mut next_suffix: std::collections::HashMap<String, u32> = Default::default();
     for i in 0..n_users.max(1) {
         let first = if i == 0 {
             "Ada"
@@ -119,10 +121,10 @@ pub fn generate(seed: u64, n_users: usize, now: Timestamp) -> World {
         };
         let base = format!("{}.{}", first.to_lowercase(), last.to_lowercase());
         let mut email = format!("{base}@example.com");
-        let mut k = 2;
+        let k = next_suffix.entry(base.clone()).or_insert(2);
         while !emails.insert(email.clone()) {
             email = format!("{base}{k}@example.com");
-            k += 1;
+            *k += 1;
         }
         let status = match (i, rng.random_range(0..20)) {
             (0..=1, _) => "active",
@@ -213,7 +215,7 @@ pub fn generate(seed: u64, n_users: usize, now: Timestamp) -> World {
                 Vec::new(),
             );
             if start < now && add_minutes(start, duration) < now {
-                add_instance(&mut world, &mut rng, &m, start, &mut special);
+                add_instance(&mut world, &mut rng, &host, &m, start, &mut special);
             }
         }
         if rng.random_bool(0.4) {
@@ -241,7 +243,7 @@ pub fn generate(seed: u64, n_users: usize, now: Timestamp) -> World {
                 occ.clone(),
             );
             for t in occ.into_iter().filter(|t| add_minutes(*t, 30) < now) {
-                add_instance(&mut world, &mut rng, &m, t, &mut special);
+                add_instance(&mut world, &mut rng, &host, &m, t, &mut special);
             }
         }
         if rng.random_bool(0.1) {
@@ -308,6 +310,7 @@ fn new_meeting(
 fn add_instance(
     world: &mut World,
     rng: &mut StdRng,
+    host: &User,
     m: &Meeting,
     start: Timestamp,
     special: &mut u32,
@@ -323,7 +326,8 @@ fn add_instance(
     let start = start + SignedDuration::from_secs(rng.random_range(0..90));
     let end =
         add_minutes(start, m.duration) + SignedDuration::from_secs(rng.random_range(-300..300));
-    let host = world.user_by_id(&m.host_id).cloned();
+    // The caller's host, not a search of every user: generation stays linear in the users.
+    let host = Some(host.clone());
     let mut participants = Vec::new();
     let mut number = 16_778_240u64;
     if let Some(h) = &host {

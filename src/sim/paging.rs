@@ -29,8 +29,8 @@ pub struct Pager {
 
 /// One cut page.
 #[derive(Debug)]
-pub struct Page {
-    pub items: Vec<Value>,
+pub struct Page<T = Value> {
+    pub items: Vec<T>,
     pub page_size: usize,
     pub total_records: usize,
     pub next_page_token: String,
@@ -38,7 +38,7 @@ pub struct Page {
     pub first: bool,
 }
 
-impl Page {
+impl<T> Page<T> {
     pub fn page_count(&self) -> usize {
         self.total_records.div_ceil(self.page_size.max(1))
     }
@@ -89,13 +89,13 @@ impl Pager {
 
     /// Cut the page for `query_key` from `items`, starting at the offset the request's
     /// `next_page_token` points to (or 0).
-    pub fn page(
+    pub fn page<T>(
         &mut self,
         key: &str,
         token: Option<&str>,
         page_size: usize,
-        items: Vec<Value>,
-    ) -> Result<Page, ApiError> {
+        items: Vec<T>,
+    ) -> Result<Page<T>, ApiError> {
         let now = Instant::now();
         self.tokens
             .retain(|_, c| now.duration_since(c.issued) < self.ttl);

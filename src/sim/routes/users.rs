@@ -4,7 +4,7 @@
 use super::{Ctx, Req};
 use crate::sim::ids;
 use crate::sim::reply::{ApiError, ApiResult, Reply};
-use crate::sim::state::User;
+use crate::sim::state::{User, World};
 use serde_json::{Map, Value, json};
 
 /// Profile fields a PATCH may set; anything else is ignored, as Zoom does (still 204).
@@ -32,15 +32,20 @@ pub fn list(ctx: &mut Ctx<'_>, req: &Req<'_>) -> ApiResult {
         return Err(ApiError::validation(&[("status", "Invalid field.")]));
     }
     let role = req.q("role_id");
-    let items: Vec<Value> = ctx
+    let indices: Vec<usize> = ctx
         .world
         .users
         .iter()
-        .filter(|u| u.status == status)
-        .filter(|u| role.is_none_or(|r| u.role_id == r))
-        .map(|u| u.list_json(ctx.world.group_ids_of(&u.id)))
+        .enumerate()
+        .filter(|(_, u)| u.status == status)
+        .filter(|(_, u)| role.is_none_or(|r| u.role_id == r))
+        .map(|(i, _)| i)
         .collect();
-    ctx.paged(req, "users", items, Vec::new())
+    let render = |world: &World, i: usize| {
+        let u = &world.users[i];
+        u.list_json(world.group_ids_of(&u.id))
+    };
+    ctx.paged_with(req, "users", indices, render, Vec::new())
 }
 
 pub fn get(ctx: &mut Ctx<'_>, req: &Req<'_>) -> ApiResult {
