@@ -13,7 +13,10 @@ use crate::output::{Format, Printer, write_stdout};
 use crate::profile;
 use crate::repl;
 use crate::script::HostOptions;
-use crate::script::convert::to_json;
+use crate::script::convert::{to_dynamic, to_json};
+use crate::script::library::module_doc;
+use crate::script::modules::ModulePath;
+use crate::script::table::{Grid, render};
 use crate::secret_file::warn_if_exposed;
 use crate::session::Session;
 use crate::sim::{self, SimArgs};
@@ -65,6 +68,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
 
+    /// A folder of modules for `import` (repeatable); searched after the script's own folder,
+    /// before ZOOMSH_PATH, the user's lib folder and the built-in library
+    #[arg(long = "lib", global = true, value_name = "DIR")]
+    pub lib: Vec<PathBuf>,
+
     /// Trace on stderr: -v each call (method, URL, status, time), -vv more detail. Secrets and
     /// tokens are never printed.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -94,6 +102,14 @@ pub enum Command {
         /// A value for the script's `args` map (repeatable): --arg from=2026-01-01
         #[arg(long = "arg", value_name = "KEY=VALUE", value_parser = parse_key_value)]
         args: Vec<(String, String)>,
+        /// A JSON object whose fields go into `args` (numbers, lists and maps keep their types);
+        /// --arg values win over it
+        #[arg(long = "args-json", value_name = "FILE")]
+        args_json: Option<PathBuf>,
+        /// For scripts from others: no file, network or environment helpers, imports only from
+        /// the module path, and limits on operations, call depth, string and array sizes
+        #[arg(long)]
+        sandbox: bool,
         /// Print the script's returned value (its last expression) in this format
         #[command(flatten)]
         output: OutputArgs,
@@ -104,6 +120,14 @@ pub enum Command {
         expr: String,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// List the modules `import` can find and where each comes from; --doc shows their functions
+    Lib {
+        /// Show each module's documentation and its functions' signatures and doc comments
+        #[arg(long)]
+        doc: bool,
+        /// Only this module (with --doc)
+        module: Option<String>,
     },
     /// GET a path of the Zoom API and print the answer
     #[command(after_help = CALL_EXAMPLES)]
@@ -298,6 +322,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sim(args) => return serve_simulator(args),
         Command::Completions { shell } => return completions(*shell),
         Command::Endpoints { words, json } => return commands::endpoints::run(words, *json),
+        Command::Lib { doc, module } => {
+            return print_modules(&ModulePath::from_env(&cli.lib), *doc, module.as_deref());
+        }
         Command::Config { command } => {
             let env = load_env()?;
             return match command {
@@ -321,24 +348,35 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         opened.session.client().set_dry_run(true);
     }
     let shows_summary = cli.dry_run && !matches!(command, Command::Token | Command::Auth { .. });
-    let result = run_command(command, &opened);
+    let result = run_command(command, &opened, &cli.lib);
     if shows_summary {
         eprintln!("dry-run: {}", opened.session.client().dry_run_summary());
     }
     result
 }
 
-fn run_command(command: Command, opened: &Opened) -> Result<(), Error> {
+fn run_command(command: Command, opened: &Opened, lib_dirs: &[PathBuf]) -> Result<(), Error> {
     let session = &opened.session;
     match command {
-        Command::Run { file, args, output } => {
+        Command::Run {
+            file,
+            args,
+            args_json,
+            sandbox,
+            output,
+        } => {
             let printer = output.printer()?;
-            let mut map = Map::new();
+            let mut map = match args_json {
+                Some(path) => read_args_json(&path)?,
+                None => Map::new(),
+            };
             for (k, v) in args {
                 map.insert(k.into(), v.into());
             }
             let mut host = session.host(HostOptions {
                 args: map,
+                lib_dirs: lib_dirs.to_vec(),
+                sandbox,
                 ..HostOptions::default()
             });
             let value = host.run_file(&file)?;
@@ -350,7 +388,10 @@ fn run_command(command: Command, opened: &Opened) -> Result<(), Error> {
         }
         Command::Eval { expr, output } => {
             let printer = output.printer()?;
-            let mut host = session.host(HostOptions::default());
+            let mut host = session.host(HostOptions {
+                lib_dirs: lib_dirs.to_vec(),
+                ..HostOptions::default()
+            });
             let value = host.run_source(&expr, "<eval>")?;
             print_script_value(&value, &printer)
         }
@@ -380,8 +421,98 @@ fn run_command(command: Command, opened: &Opened) -> Result<(), Error> {
         | Command::Check { .. }
         | Command::Completions { .. }
         | Command::Endpoints { .. }
+        | Command::Lib { .. }
         | Command::Config { .. } => unreachable!("handled in run"),
     }
+}
+
+/// `zoomsh lib`: the modules on the path in search order, or with `doc` their documentation.
+fn print_modules(path: &ModulePath, doc: bool, only: Option<&str>) -> Result<(), Error> {
+    let entries = path.list();
+    if !doc {
+        let rows = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    e.name.clone(),
+                    e.origin.to_string(),
+                    e.location.clone(),
+                    e.shadowed_by
+                        .as_ref()
+                        .map(|by| format!("shadowed by {by}"))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let columns = ["module", "from", "location", ""].map(String::from).to_vec();
+        return write_stdout(&format!("{}\n", render(&Grid { columns, rows })));
+    }
+    let chosen: Vec<_> = entries
+        .iter()
+        .filter(|e| e.shadowed_by.is_none())
+        .filter(|e| only.is_none_or(|m| e.name == m))
+        .collect();
+    if let (Some(m), true) = (only, chosen.is_empty()) {
+        return Err(Error::Usage(format!(
+            "no module named {m:?} on the module path; `zoomsh lib` lists the modules there are"
+        )));
+    }
+    let mut blocks = Vec::new();
+    for entry in chosen {
+        let text = entry.text().unwrap_or_default();
+        let mut out = format!("{} ({})", entry.name, entry.location);
+        match module_doc(&entry.name, &text) {
+            Ok(d) => {
+                if !d.doc.is_empty() {
+                    out.push_str(&format!("\n{}", indent(&d.doc, 2)));
+                }
+                for f in d.functions {
+                    out.push_str(&format!("\n\n  {}", f.signature));
+                    if !f.doc.is_empty() {
+                        out.push_str(&format!("\n{}", indent(&f.doc, 6)));
+                    }
+                }
+            }
+            Err(e) => out.push_str(&format!("\n  ({e})")),
+        }
+        blocks.push(out);
+    }
+    write_stdout(&format!("{}\n", blocks.join("\n\n")))
+}
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `--args-json` file: a JSON object, its fields as Rhai values.
+fn read_args_json(path: &std::path::Path) -> Result<Map, Error> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Io(format!("cannot read --args-json {shown}: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "--args-json {shown} is not valid JSON (line {}, column {}); fix the file",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(Error::Usage(format!(
+            "--args-json {shown} must hold a JSON object, like {{\"from\": \"2026-01-01\"}}"
+        )));
+    }
+    let args = to_dynamic(&value);
+    Ok(args.try_cast::<Map>().unwrap_or_default())
 }
 
 fn call(session: &Session, args: &CallArgs, method: &str) -> Result<(), Error> {

@@ -5,6 +5,7 @@
 //! - [`zoom`]: the Zoom client (tokens, HTTP, errors); knows nothing about Rhai.
 //! - [`script`]: the Rhai engine and the `zoom` object scripts use.
 //! - [`sim`]: a Zoom-compatible simulator on loopback, for trying zoomsh and for tests.
+//! - [`webhook`]: posting to webhooks (Slack incoming webhooks), for `http.post`.
 //! - [`session::Session`]: the runtime, client and optional simulator wired together.
 
 pub mod cancel;
@@ -22,6 +23,7 @@ pub mod secret;
 pub mod secret_file;
 pub mod session;
 pub mod sim;
+pub mod webhook;
 pub mod zoom;
 
 pub use error::Error;

@@ -95,7 +95,10 @@ impl Session {
 
     /// A script host whose `zoom` calls go through this session. Call it (and use the host) on
     /// a thread that is not one of the runtime's workers.
-    pub fn host(&self, options: HostOptions) -> ScriptHost {
+    pub fn host(&self, mut options: HostOptions) -> ScriptHost {
+        if options.simulator_url.is_none() {
+            options.simulator_url = self.sim.as_ref().map(|s| s.base_url());
+        }
         let api = ZoomApi::new(
             self.client.clone(),
             self.runtime.handle().clone(),

@@ -41,6 +41,17 @@ impl ZoomApi {
         future: impl Future<Output = Result<T, ZoomError>>,
         pos: Position,
     ) -> Result<T, Box<EvalAltResult>> {
+        self.run_cancellable(future, pos)?
+            .map_err(|e| throw(&e, pos))
+    }
+
+    /// Run any future on the I/O runtime from the script thread; Ctrl-C ends it with
+    /// `ErrorTerminated`. Host helpers that are not Zoom calls (`sleep`, `http.post`) use this.
+    pub fn run_cancellable<T>(
+        &self,
+        future: impl Future<Output = T>,
+        pos: Position,
+    ) -> Result<T, Box<EvalAltResult>> {
         let cancel = self.cancel.clone();
         let outcome = self.runtime.block_on(async move {
             tokio::select! {
@@ -48,11 +59,7 @@ impl ZoomApi {
                 _ = cancel.cancelled() => None,
             }
         });
-        match outcome {
-            Some(Ok(value)) => Ok(value),
-            Some(Err(e)) => Err(throw(&e, pos)),
-            None => Err(EvalAltResult::ErrorTerminated("interrupted".into(), pos).into()),
-        }
+        outcome.ok_or_else(|| EvalAltResult::ErrorTerminated("interrupted".into(), pos).into())
     }
 
     fn call(&self, ctx: &NativeCallContext, request: Request) -> RhaiResult {

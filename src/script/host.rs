@@ -1,24 +1,26 @@
 //! The script host: one Rhai engine with zoomsh's API, a scope that persists between inputs,
 //! and the ways to run code in it (a file, an expression, a REPL line).
 //!
-//! `zoom` and `args` are variables of a global module, which makes them visible at top level,
-//! inside `fn`s and inside imported modules alike (a value pushed into the `Scope` would not be
-//! visible inside `fn`s). `print` goes to standard output, `debug` to standard error; a closed
-//! standard output (`zoomsh run x.rhai | head`) stops the script quietly. Ctrl-C stops a running
-//! script through [`Cancel`], checked between operations.
+//! `zoom`, `http`, `args` and `simulator` are variables of a global module, which makes them
+//! visible at top level, inside `fn`s and inside imported modules alike (a value pushed into the
+//! `Scope` would not be visible inside `fn`s). `print` goes to standard output, `debug` and `log`
+//! to standard error; a closed standard output (`zoomsh run x.rhai | head`) stops the script
+//! quietly. Ctrl-C stops a running script through [`Cancel`], checked between operations.
+//! Imports go through [`LibraryResolver`] (the module search path and the built-in library).
 //!
 //! The host must be created and used on one thread (Rhai values are not `Send`); it must not be
 //! a tokio worker thread, because `zoom` calls block on the runtime.
 
 use super::bindings::{self, ZoomApi};
+use super::helpers::{self, Helpers, HttpApi};
+use super::modules::{LibraryResolver, ModulePath};
 use super::report::{self, Source};
-use super::{dates, helpers};
+use super::{dates, sandbox};
 use crate::cancel::Cancel;
 use crate::error::Error;
-use rhai::module_resolvers::FileModuleResolver;
 use rhai::{AST, Dynamic, Engine, Map, Module, Scope};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -30,12 +32,53 @@ pub enum Output {
     Buffer(Arc<Mutex<String>>),
 }
 
+/// Writes lines of script output (`print`, `print_table`) to the host's [`Output`], noting a
+/// closed standard output so the script can stop quietly.
+#[derive(Clone)]
+pub struct Printer {
+    output: Output,
+    broken_pipe: Arc<AtomicBool>,
+}
+
+impl Printer {
+    fn new(output: Output) -> Printer {
+        Printer {
+            output,
+            broken_pipe: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Write `text` and a line break.
+    pub fn line(&self, text: &str) {
+        match &self.output {
+            Output::Stdout => {
+                let mut out = std::io::stdout().lock();
+                if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+                    self.broken_pipe.store(true, Ordering::SeqCst);
+                }
+            }
+            Output::Buffer(buffer) => {
+                let mut b = buffer.lock().unwrap_or_else(|e| e.into_inner());
+                b.push_str(text);
+                b.push('\n');
+            }
+        }
+    }
+}
+
 /// What a host is set up with, beyond the Zoom client.
 #[derive(Clone)]
 pub struct HostOptions {
-    /// The `args` map scripts see (`--arg key=value`).
+    /// The `args` map scripts see (`--arg key=value`, `--args-json FILE`).
     pub args: Map,
     pub output: Output,
+    /// `--lib` directories, searched for modules after the script's own directory.
+    pub lib_dirs: Vec<PathBuf>,
+    /// `--sandbox`: no file, network or environment helpers; engine limits on.
+    pub sandbox: bool,
+    /// The base URL of the in-process simulator (`--sim`); [`crate::Session::host`] sets it.
+    /// Scripts see it as `simulator.url`, and `simulator.webhooks` for the webhook sink.
+    pub simulator_url: Option<String>,
 }
 
 impl Default for HostOptions {
@@ -43,6 +86,9 @@ impl Default for HostOptions {
         HostOptions {
             args: Map::new(),
             output: Output::Stdout,
+            lib_dirs: Vec::new(),
+            sandbox: false,
+            simulator_url: None,
         }
     }
 }
@@ -54,42 +100,39 @@ pub struct ScriptHost {
     functions: AST,
     cancel: Cancel,
     broken_pipe: Arc<AtomicBool>,
+    sandbox: bool,
 }
 
 impl ScriptHost {
     pub fn new(zoom: ZoomApi, cancel: Cancel, options: HostOptions) -> ScriptHost {
         let mut engine = Engine::new();
+        if options.sandbox {
+            sandbox::apply(&mut engine);
+        }
+        let printer = Printer::new(options.output.clone());
+        let helpers = Helpers {
+            api: zoom.clone(),
+            printer: printer.clone(),
+            sandbox: options.sandbox,
+        };
         bindings::register(&mut engine);
-        helpers::register(&mut engine, &zoom);
+        helpers::register(&mut engine, &helpers);
         dates::register(&mut engine);
 
         let mut globals = Module::new();
         globals.set_var("zoom", Dynamic::from(zoom));
+        globals.set_var("http", Dynamic::from(HttpApi::new(&helpers)));
         globals.set_var("args", Dynamic::from_map(options.args.clone()));
+        globals.set_var("simulator", simulator_value(options.simulator_url.as_deref()));
         engine.register_global_module(globals.into());
 
-        // Relative imports resolve against the importing file's directory.
-        engine.set_module_resolver(FileModuleResolver::new());
+        engine.set_module_resolver(LibraryResolver::new(
+            ModulePath::from_env(&options.lib_dirs),
+            options.sandbox,
+        ));
 
-        let broken_pipe = Arc::new(AtomicBool::new(false));
-        match options.output.clone() {
-            Output::Stdout => {
-                let flag = broken_pipe.clone();
-                engine.on_print(move |text| {
-                    let mut out = std::io::stdout().lock();
-                    if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
-                        flag.store(true, Ordering::SeqCst);
-                    }
-                });
-            }
-            Output::Buffer(buffer) => {
-                engine.on_print(move |text| {
-                    let mut b = buffer.lock().unwrap_or_else(|e| e.into_inner());
-                    b.push_str(text);
-                    b.push('\n');
-                });
-            }
-        }
+        let on_print = printer.clone();
+        engine.on_print(move |text| on_print.line(text));
         engine.on_debug(|text, source, pos| {
             let at = match (source, pos.line()) {
                 (Some(s), Some(l)) => format!("{s}:{l}: "),
@@ -98,6 +141,7 @@ impl ScriptHost {
             };
             eprintln!("{at}{text}");
         });
+        let broken_pipe = printer.broken_pipe.clone();
         let (flag, stop) = (broken_pipe.clone(), cancel.clone());
         engine.on_progress(move |_| {
             if flag.load(Ordering::Relaxed) || stop.is_cancelled() {
@@ -113,6 +157,7 @@ impl ScriptHost {
             functions: AST::empty(),
             cancel,
             broken_pipe,
+            sandbox: options.sandbox,
         }
     }
 
@@ -169,11 +214,32 @@ impl ScriptHost {
         functions_only.clear_statements();
         self.functions = functions_only;
         result.map_err(|e| {
-            let r = report::eval_error(&e, &source);
+            let explain = |err: &rhai::EvalAltResult| {
+                if self.sandbox {
+                    sandbox::explain(err)
+                } else {
+                    None
+                }
+            };
+            let r = report::eval_error_with(&e, &source, explain);
             Error::Script {
                 message: r.message,
                 code: if self.broken_pipe() { 0 } else { r.exit_code },
             }
         })
+    }
+}
+
+/// The `simulator` variable: `()` without one, else `#{url, webhooks}`.
+fn simulator_value(url: Option<&str>) -> Dynamic {
+    match url {
+        None => Dynamic::UNIT,
+        Some(url) => {
+            let url = url.trim_end_matches('/');
+            let mut map = Map::new();
+            map.insert("url".into(), url.into());
+            map.insert("webhooks".into(), format!("{url}/_sim/webhooks").into());
+            Dynamic::from_map(map)
+        }
     }
 }

@@ -8,12 +8,12 @@
 //!    |              ^
 //! ```
 //!
-//! Errors raised inside an imported module or one of its functions point into that module's
-//! file, not at the `import` line.
+//! Errors raised inside an imported module or one of its functions, a syntax error in the module
+//! included, point into that module's file (its source name is its path, or
+//! `<built-in>/NAME.rhai`), not at the `import` line.
 
 use super::bindings::exit_code_of_thrown;
 use rhai::{EvalAltResult, ParseError, Position};
-use std::path::Path;
 
 /// Where a script came from, so its lines can be shown.
 pub struct Source<'a> {
@@ -37,8 +37,19 @@ pub fn parse_error(err: &ParseError, source: &Source) -> Report {
     }
 }
 
-/// Format a runtime error. `main` is the source that was run; module sources are read from disk.
+/// Format a runtime error. `main` is the source that was run; a module's text comes from its
+/// file or the built-in library.
 pub fn eval_error(err: &EvalAltResult, main: &Source) -> Report {
+    eval_error_with(err, main, |_| None)
+}
+
+/// [`eval_error`], with `explain` given the innermost error first: a message it returns
+/// replaces the default one (the sandbox names the limit that was hit this way).
+pub fn eval_error_with(
+    err: &EvalAltResult,
+    main: &Source,
+    explain: impl Fn(&EvalAltResult) -> Option<String>,
+) -> Report {
     // Walk into modules and function calls to the error that happened, remembering whose
     // source its position belongs to.
     let mut current: &EvalAltResult = err;
@@ -61,6 +72,7 @@ pub fn eval_error(err: &EvalAltResult, main: &Source) -> Report {
         }
     }
     let (message, exit_code) = match current {
+        other if explain(other).is_some() => (explain(other).unwrap_or_default(), 1),
         EvalAltResult::ErrorRuntime(value, _) => match exit_code_of_thrown(value) {
             Some((code, summary)) => (summary, code),
             None => (format!("{value}"), 1),
@@ -84,13 +96,7 @@ pub fn eval_error(err: &EvalAltResult, main: &Source) -> Report {
 }
 
 fn module_text(name: &str) -> Option<String> {
-    let path = Path::new(name);
-    let with_ext = if path.extension().is_some() {
-        path.to_path_buf()
-    } else {
-        path.with_extension("rhai")
-    };
-    std::fs::read_to_string(with_ext).ok()
+    super::modules::source_text(name)
 }
 
 /// Rhai's message without the ` (line 2, position 5)` it appends; the location is shown apart.

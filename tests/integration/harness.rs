@@ -51,6 +51,35 @@ impl Sim {
         self.sim.stats()
     }
 
+    /// GET a simulator inspection page (`/_sim/...`, no token needed) as JSON.
+    pub fn inspect(&self, path: &str) -> serde_json::Value {
+        let url = format!("{}/_sim{path}", self.url());
+        self.runtime.block_on(async move {
+            let r = reqwest::get(&url).await.expect("simulator answers");
+            r.json().await.expect("inspection pages are JSON")
+        })
+    }
+
+    /// A Zoom API GET made directly, with a token of its own: how a test works out what a
+    /// script should print without going through zoomsh.
+    pub fn api_get(&self, path: &str) -> serde_json::Value {
+        let base = self.url();
+        let path = path.to_string();
+        self.runtime.block_on(async move {
+            let http = reqwest::Client::new();
+            let minted = crate::sim_support::mint(&http, &base).await.json();
+            let token = minted["access_token"].as_str().expect("a token").to_string();
+            let r = http
+                .get(format!("{base}/v2{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("simulator answers");
+            assert!(r.status().is_success(), "GET {path}: {}", r.status());
+            r.json().await.expect("API answers are JSON")
+        })
+    }
+
     /// `zoomsh` pointed at this simulator with its demo credentials.
     pub fn zoomsh(&self) -> Zoomsh {
         Zoomsh::new()
@@ -102,6 +131,18 @@ impl Zoomsh {
     {
         self.cmd.args(args);
         self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Zoomsh {
+        self.cmd.arg(arg);
+        self
+    }
+
+    /// Write `text` to `script.rhai` in the working directory and run with the arguments given
+    /// so far (which name `script.rhai` where it belongs, e.g. `run --sandbox script.rhai`).
+    pub fn script_file(self, text: &str) -> Run {
+        self.file("script.rhai", text);
+        self.run()
     }
 
     /// Write a file into the working directory; returns its path.

@@ -5,6 +5,7 @@ mod harness;
 mod auth;
 mod cli;
 mod commands;
+mod library;
 mod profiles;
 mod properties;
 mod script_power;

@@ -1,0 +1,460 @@
+//! Shared script libraries and host helpers: the module search path, errors inside modules,
+//! `zoomsh lib`, the file, table, webhook and environment helpers, `--args-json`, `--sandbox`,
+//! and every function of the built-in library against the simulator.
+
+use crate::harness::{Sim, Zoomsh};
+use serde_json::{Value, json};
+
+const TOOLS: &str = r#"//! Team tools.
+
+/// The email of the user the app acts as.
+fn my_email() {
+    zoom.get("/users/me").email
+}
+
+/// Where this copy of the module lives.
+fn origin() { "ORIGIN" }
+"#;
+
+fn tools(origin: &str) -> String {
+    TOOLS.replace("ORIGIN", origin)
+}
+
+#[test]
+fn a_module_that_calls_zoom_works_when_imported_from_another_directory() {
+    let sim = Sim::start();
+    let z = sim.zoomsh();
+    z.file("team/lib/tools.rhai", &tools("team lib"));
+    let script = z.file(
+        "jobs/nightly/report.rhai",
+        r#"
+        import "tools" as tools;
+        fn twice() { tools::my_email() + " " + tools::my_email() }
+        print(tools::my_email());
+        print(twice());
+        "#,
+    );
+    let run = z
+        .args(["--lib", "team/lib", "run"])
+        .arg(&script)
+        .run();
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "ada.example@example.com\nada.example@example.com ada.example@example.com\n"
+    );
+}
+
+#[test]
+fn the_search_path_is_script_dir_then_lib_then_zoomsh_path_then_user_lib() {
+    let sim = Sim::start();
+    let probe = r#"import "tools" as tools; print(tools::origin());"#;
+    let case = |places: &[&str]| {
+        let z = sim.zoomsh();
+        let all = [
+            ("app/tools.rhai", "script dir"),
+            ("flag/tools.rhai", "--lib"),
+            ("envpath/tools.rhai", "ZOOMSH_PATH"),
+            ("config/zoomsh/lib/tools.rhai", "user lib"),
+        ];
+        for (file, origin) in all {
+            if places.contains(&origin) {
+                z.file(file, &tools(origin));
+            }
+        }
+        let script = z.file("app/probe.rhai", probe);
+        let dir = z.path().to_path_buf();
+        let env_path = format!("{}:{}", dir.join("missing").display(), dir.join("envpath").display());
+        let run = z
+            .env("ZOOMSH_PATH", &env_path)
+            .args(["--lib", "flag", "run"])
+            .arg(&script)
+            .run();
+        run.success();
+        run.stdout.trim_end().to_string()
+    };
+    assert_eq!(case(&["script dir", "--lib", "ZOOMSH_PATH", "user lib"]), "script dir");
+    assert_eq!(case(&["--lib", "ZOOMSH_PATH", "user lib"]), "--lib");
+    assert_eq!(case(&["ZOOMSH_PATH", "user lib"]), "ZOOMSH_PATH");
+    assert_eq!(case(&["user lib"]), "user lib");
+}
+
+#[test]
+fn a_module_imports_its_neighbours_relative_to_itself() {
+    let sim = Sim::start();
+    let z = sim.zoomsh();
+    z.file("lib/outer.rhai", r#"import "inner" as inner; fn doubled() { inner::value() * 2 }"#);
+    z.file("lib/inner.rhai", "fn value() { 21 }");
+    let script = z.file("elsewhere/main.rhai", r#"import "outer" as o; print(o::doubled());"#);
+    let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
+    run.success();
+    assert_eq!(run.stdout, "42\n");
+}
+
+#[test]
+fn a_syntax_error_in_a_module_names_the_module_file_and_line() {
+    let sim = Sim::start();
+    let z = sim.zoomsh();
+    z.file("lib/broken.rhai", "fn fine() { 1 }\n\nfn bad( { 2 }\n");
+    let script = z.file("main.rhai", "import \"broken\" as b;\nprint(b::fine());\n");
+    let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: syntax error: Expecting ')' to close the parameters list of function 'bad'\n  \
+         --> lib/broken.rhai:3:9\n   |\n 3 | fn bad( { 2 }\n   |         ^\n"
+    );
+}
+
+#[test]
+fn a_zoom_error_inside_a_module_function_points_into_the_module() {
+    let sim = Sim::start();
+    let z = sim.zoomsh();
+    z.file(
+        "lib/lookup.rhai",
+        "/// Look a user up.\nfn user(email) {\n    zoom.get(`/users/${email}`)\n}\n",
+    );
+    let script = z.file("main.rhai", "import \"lookup\" as l;\nl::user(\"nobody@example.com\");\n");
+    let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
+    run.code(4);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("error: GET /v2/users/nobody@example.com: HTTP 404, code 1001: "),
+        "{run:?}"
+    );
+    assert_eq!(lines[1], "  --> lib/lookup.rhai:3:10");
+    assert_eq!(lines[3], " 3 |     zoom.get(`/users/${email}`)");
+    assert_eq!(lines[4], "   |          ^");
+}
+
+#[test]
+fn a_runtime_error_in_a_modules_top_level_points_into_the_module() {
+    let z = Zoomsh::new();
+    z.file("lib/boom.rhai", "let x = 1;\nlet y = x.nope;\n");
+    let script = z.file("main.rhai", "import \"boom\" as b;\n");
+    let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
+    run.code(1);
+    assert!(run.stderr.contains("\n  --> lib/boom.rhai:2:"), "{run:?}");
+    assert!(run.stderr.contains(" 2 | let y = x.nope;"), "{run:?}");
+}
+
+#[test]
+fn a_missing_module_says_where_it_looked() {
+    let z = Zoomsh::new();
+    let script = z.file("jobs/main.rhai", "import \"nowhere\" as n;\n");
+    let jobs = z.path().join("jobs");
+    let user_lib = z.path().join("config/zoomsh/lib");
+    let run = z.args(["--lib", "team", "run"]).arg(&script).run();
+    run.code(1);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        format!(
+            "error: module \"nowhere\" not found; looked in {} (the script's folder), team \
+             (--lib), {} (user lib), the built-in library; `zoomsh lib` lists the modules there are",
+            jobs.display(),
+            user_lib.display()
+        )
+    );
+}
+
+#[test]
+fn zoomsh_lib_lists_each_module_and_where_it_comes_from() {
+    let z = Zoomsh::new();
+    z.file("team/users.rhai", "//! Our users.\n\n/// Ours.\nfn all() { [] }\n");
+    z.file("team/tools.rhai", &tools("team"));
+    z.file("config/zoomsh/lib/tools.rhai", &tools("user"));
+    let config_lib = z.path().join("config/zoomsh/lib");
+    let run = z.args(["lib", "--lib", "team"]).run();
+    run.success();
+    let lines = run.lines();
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["module", "from", "location"]);
+    let rows: Vec<Vec<&str>> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let tools_user = format!("{}/tools.rhai", config_lib.display());
+    assert_eq!(rows[0], ["tools", "--lib", "team/tools.rhai"]);
+    assert_eq!(rows[1], ["users", "--lib", "team/users.rhai"]);
+    assert_eq!(
+        rows[2],
+        ["tools", "user", "lib", &tools_user, "shadowed", "by", "team/tools.rhai"]
+    );
+    let built_in: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "built").collect();
+    assert!(
+        built_in
+            .iter()
+            .any(|r| r[..4] == ["users", "built", "in", "<built-in>/users.rhai"]
+                && r[4..] == ["shadowed", "by", "team/users.rhai"]),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn zoomsh_lib_doc_shows_signatures_and_doc_comments() {
+    let z = Zoomsh::new();
+    z.file("team/tools.rhai", &tools("team"));
+    let run = z.args(["lib", "--doc", "tools", "--lib", "team"]).run();
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "tools (team/tools.rhai)\n  Team tools.\n\n  tools::my_email()\n      The email of the \
+         user the app acts as.\n\n  tools::origin()\n      Where this copy of the module lives.\n"
+    );
+    let run = Zoomsh::new().args(["lib", "--doc", "nope"]).run();
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: no module named \"nope\" on the module path; `zoomsh lib` lists the modules there are\n"
+    );
+}
+
+#[test]
+fn args_come_from_json_and_flags_and_flags_win() {
+    let z = Zoomsh::new();
+    z.file("args.json", r#"{"days": 90, "dry": true, "emails": ["a@x.com"], "from": "json"}"#);
+    let run = z
+        .args(["run", "script.rhai", "--args-json", "args.json", "--arg", "from=flag"])
+        .script_file(
+            "print(`${type_of(args.days)} ${args.days + 1} ${args.dry} ${args.emails[0]} ${args.from}`);",
+        );
+    run.success();
+    assert_eq!(run.stdout, "i64 91 true a@x.com flag\n");
+
+    let z = Zoomsh::new();
+    z.file("list.json", "[1, 2]");
+    let run = z
+        .args(["run", "script.rhai", "--args-json", "list.json"])
+        .script_file("print(1);");
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: --args-json list.json must hold a JSON object, like {\"from\": \"2026-01-01\"}\n"
+    );
+}
+
+#[test]
+fn env_reads_variables_but_never_the_client_secret() {
+    let sim = Sim::start();
+    let run = sim
+        .zoomsh()
+        .env("TEAM_CHANNEL", "#zoom-admins")
+        .script(
+            r#"
+            print(env("TEAM_CHANNEL"));
+            print(type_of(env("NOT_SET_ANYWHERE")));
+            try { env("ZOOM_CLIENT_SECRET"); } catch (e) { print(e); }
+            "#,
+        );
+    run.success();
+    assert_eq!(
+        run.lines(),
+        [
+            "#zoom-admins",
+            "()",
+            "env: ZOOM_CLIENT_SECRET is not readable from scripts; zoomsh uses it for you"
+        ]
+    );
+    assert!(!run.stdout.contains(zoomsh::sim::DEMO_CLIENT_SECRET));
+}
+
+#[test]
+fn log_goes_to_stderr_and_print_table_to_stdout() {
+    let run = Zoomsh::new().script(
+        r#"
+        log("checking 2 users");
+        print_table([
+            #{ email: "ada.example@example.com", type: 2, dept: "Engineering" },
+            #{ email: "sam@example.com", type: 1 },
+        ], ["email", "type", "dept"]);
+        print_table([#{ b: 1, a: "x" }]);
+        print_table([]);
+        "#,
+    );
+    run.success();
+    assert_eq!(run.stderr, "checking 2 users\n");
+    assert_eq!(
+        run.stdout,
+        "email                    type  dept\n\
+         ada.example@example.com  2     Engineering\n\
+         sam@example.com          1\n\
+         a  b\n\
+         x  1\n\
+         (no rows)\n"
+    );
+}
+
+#[test]
+fn csv_and_json_files_round_trip_and_are_written_atomically() {
+    let z = Zoomsh::new();
+    z.file(
+        "requests.csv",
+        "topic,start,duration\n\"Sync, weekly\",2030-01-15T09:00:00,30\nDemo,2030-01-16T10:00:00,45\n",
+    );
+    let dir = z.path().to_path_buf();
+    let run = z.script(
+        r#"
+        let rows = read_csv("requests.csv");
+        print(rows.len());
+        print(rows[0].topic);
+        for r in rows { r.duration = parse_int(r.duration) * 2; r.ok = true; }
+        print(write_csv("out/doubled.csv", rows, ["topic", "duration", "ok"]));
+        write_json("out/rows.json", rows);
+        let back = read_json("out/rows.json");
+        print(back[1].duration);
+        "#,
+    );
+    assert_eq!(run.stderr, "");
+    run.success();
+    assert_eq!(run.lines(), ["2", "Sync, weekly", "2", "90"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/doubled.csv")).unwrap(),
+        "topic,duration,ok\n\"Sync, weekly\",60,true\nDemo,90,true\n"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/rows.json")).unwrap()).unwrap();
+    assert_eq!(json[0]["duration"], 60);
+    // Only the two outputs: no temporary file was left behind.
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["doubled.csv", "rows.json"]);
+}
+
+#[test]
+fn a_missing_input_file_is_named_with_its_line_in_the_script() {
+    let run = Zoomsh::new().script("let rows = read_csv(\"nope.csv\");\n");
+    run.code(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "error: read_csv: cannot read nope.csv: no such file or directory; check the path"
+    );
+    assert!(lines[1].ends_with("script.rhai:1:12"), "{run:?}");
+}
+
+#[test]
+fn http_post_delivers_json_and_text_to_the_webhook_sink() {
+    let sim = Sim::start();
+    let hook = format!("{}/_sim/webhooks/ops", sim.url());
+    let run = sim.zoomsh().args(["run", "script.rhai", "--arg", &format!("hook={hook}")]).script_file(
+        r#"
+        let r = http.post(args.hook, #{ text: "3 meetings yesterday", blocks: [#{ type: "divider" }] });
+        print(`${r.status} ${r.body}`);
+        http.post(args.hook, "plain text");
+        "#,
+    );
+    run.success();
+    assert_eq!(run.stdout, "200 ok\n");
+    let sink = sim.inspect("/webhooks/ops");
+    assert_eq!(sink["count"], 2);
+    assert_eq!(
+        sink["requests"][0]["body"],
+        json!({ "text": "3 meetings yesterday", "blocks": [{ "type": "divider" }] })
+    );
+    assert_eq!(sink["requests"][0]["content_type"], "application/json");
+    assert_eq!(sink["requests"][1]["body"], "plain text");
+}
+
+#[test]
+fn http_post_refuses_plain_http_and_reports_failures_without_the_url_path() {
+    let sim = Sim::start();
+    let run = sim.zoomsh().script(
+        r#"
+        try {
+            http.post("http://hooks.example.com/services/T0/B0/SECRET", #{ text: "x" });
+        } catch (e) {
+            print(`${e.kind}: ${e.summary}`);
+        }
+        "#,
+    );
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "refused: http.post: http://hooks.example.com/… is not an https URL; webhooks are posted \
+         over https only (plain http only to localhost)\n"
+    );
+    // An answer other than 2xx is thrown; uncaught, it ends the run with the HTTP exit code.
+    let bad = format!("{}/no/such/hook/SECRET", sim.url());
+    let run = sim
+        .zoomsh()
+        .args(["run", "script.rhai", "--arg", &format!("hook={bad}")])
+        .script_file("http.post(args.hook, #{ text: \"x\" });");
+    run.code(4);
+    assert!(
+        run.stderr.starts_with(&format!("error: http.post: POST {}/…: HTTP 404", sim.url())),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("SECRET"), "{run:?}");
+}
+
+#[test]
+fn sandbox_turns_off_file_network_and_environment_helpers() {
+    let sim = Sim::start();
+    for call in [
+        r#"read_csv("x.csv")"#,
+        r#"write_json("x.json", 1)"#,
+        r#"http.post("https://hooks.slack.com/x", #{})"#,
+        r#"env("HOME")"#,
+    ] {
+        let run = sim
+            .zoomsh()
+            .args(["run", "--sandbox", "script.rhai"])
+            .script_file(&format!("print(zoom.get(\"/users/me\").email);\n{call};\n"));
+        run.code(1);
+        assert_eq!(run.stdout, "ada.example@example.com\n", "zoom stays on");
+        let helper = call.split('(').next().unwrap();
+        let first = run.stderr.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!(
+                "error: {helper} is turned off by --sandbox (no file, network or environment \
+                 access); run it without --sandbox only if you trust it"
+            )
+        );
+    }
+}
+
+#[test]
+fn sandbox_limits_end_runaway_scripts_with_a_clear_error() {
+    let cases = [
+        ("let n = 0;\nloop { n += 1; }\n", "the script ran more than 10000000 operations"),
+        ("fn deeper(n) { deeper(n + 1) }\ndeeper(0);\n", "function calls nested more than 32 deep"),
+        ("let s = \"xx\";\nloop { s += s; }\n", "a string grew past 1000000 bytes"),
+        ("let a = [];\nloop { a.push(0); }\n", "an array grew past 100000 items"),
+    ];
+    for (script, limit) in cases {
+        let run = Zoomsh::new().args(["run", "--sandbox", "script.rhai"]).script_file(script);
+        run.code(1);
+        let first = run.stderr.lines().next().unwrap();
+        assert!(
+            first.starts_with(&format!("error: sandbox limit: {limit}, the --sandbox limit")),
+            "{first}"
+        );
+        assert!(first.ends_with("; run it without --sandbox only if you trust it"), "{first}");
+        assert!(run.stderr.contains("script.rhai:"), "the location is shown: {run:?}");
+    }
+    // Without --sandbox the same deep-but-finite work runs.
+    let run = Zoomsh::new().script("let a = []; for i in 0..200000 { a.push(i); } print(a.len());");
+    run.success();
+    assert_eq!(run.stdout, "200000\n");
+}
+
+#[test]
+fn sandbox_imports_stay_beside_the_script() {
+    let z = Zoomsh::new();
+    z.file("shared/secret.rhai", "fn x() { 1 }");
+    z.file("jobs/near.rhai", "fn x() { 2 }");
+    let script = z.file("jobs/main.rhai", "import \"near\" as n;\nprint(n::x());\nimport \"../shared/secret\" as s;\n");
+    let run = z.args(["run", "--sandbox"]).arg(&script).run();
+    run.code(1);
+    assert_eq!(run.stdout, "2\n");
+    assert!(
+        run.stderr.starts_with(
+            "error: import \"../shared/secret\": --sandbox allows only modules beside the script, \
+             on the module path and in the built-in library; no absolute paths or `..`"
+        ),
+        "{run:?}"
+    );
+}
