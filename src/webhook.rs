@@ -42,7 +42,7 @@ pub struct Reply {
 pub struct WebhookTarget(String);
 
 impl WebhookTarget {
-    fn of(url: &Url) -> WebhookTarget {
+    pub fn of(url: &Url) -> WebhookTarget {
         let host = url.host_str().unwrap_or("?");
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
         let path = if url.path().len() > 1 { "/…" } else { "" };

@@ -159,7 +159,9 @@ mod tests {
         std::fs::write(&path, "a,b\n1,2\n3,4,5\n").unwrap();
         let err = read_csv(path.to_str().unwrap()).unwrap_err();
         assert!(
-            err.ends_with("line 3 has 3 fields but the header has 2; quote values that contain commas"),
+            err.ends_with(
+                "line 3 has 3 fields but the header has 2; quote values that contain commas"
+            ),
             "{err}"
         );
     }

@@ -7,6 +7,7 @@
 //! - `print_table(rows[, columns])`: maps as aligned columns, through `print`'s output.
 //! - `http.post(url, body)`: a webhook post (see [`crate::webhook`]); a map or array body is
 //!   sent as JSON, a string as text; returns `#{status, body}` and throws on a non-2xx answer.
+//!   Under `--dry-run` nothing is posted: the post is shown on stderr and answered `ok`.
 //!
 //! Under `--sandbox` the file, network and environment helpers throw instead of running.
 
@@ -15,7 +16,7 @@ use super::files;
 use super::host::Printer;
 use super::sandbox;
 use super::table;
-use crate::webhook::{Body, WebhookClient, WebhookError};
+use crate::webhook::{self, Body, WebhookClient, WebhookError, WebhookTarget};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,10 @@ impl HttpApi {
                 .map_err(|m| fail(ctx, format!("http.post: the body: {m}")))?;
             Body::Json(json)
         };
+        if self.api.client().is_dry_run() {
+            // A webhook post changes the world as much as a Zoom write does: hold it back too.
+            return dry_run_post(ctx, url, &body);
+        }
         let client = self.client.clone();
         let url = url.to_string();
         let outcome = self.api.run_cancellable(
@@ -78,6 +83,26 @@ impl HttpApi {
             .into()),
         }
     }
+}
+
+/// Under `--dry-run`: show the post on stderr (the URL's path elided) and answer like Slack.
+fn dry_run_post(ctx: &NativeCallContext, url: &str, body: &Body) -> RhaiResult<Dynamic> {
+    let target = webhook::parse_url(url).map_err(|e| {
+        EvalAltResult::ErrorRuntime(
+            Dynamic::from_map(webhook_error_map(&e)),
+            ctx.call_position(),
+        )
+    })?;
+    let shown = WebhookTarget::of(&target);
+    match body {
+        Body::Json(v) => eprintln!("dry-run: POST {shown} {v}"),
+        Body::Text(t) => eprintln!("dry-run: POST {shown} {t:?}"),
+    }
+    let mut map = Map::new();
+    map.insert("status".into(), Dynamic::from_int(200));
+    map.insert("body".into(), "ok".into());
+    map.insert("dry_run".into(), true.into());
+    Ok(Dynamic::from_map(map))
 }
 
 /// The map a failed `http.post` throws: the same keys as a failed `zoom` call, so the same
@@ -174,7 +199,8 @@ pub fn register(engine: &mut Engine, helpers: &Helpers) {
     engine.register_fn(
         "print_table",
         move |ctx: NativeCallContext, rows: Array| -> RhaiResult<()> {
-            let g = table::grid(&rows, None).map_err(|m| fail(&ctx, format!("print_table: {m}")))?;
+            let g =
+                table::grid(&rows, None).map_err(|m| fail(&ctx, format!("print_table: {m}")))?;
             printer.line(&table::render(&g));
             Ok(())
         },

@@ -106,6 +106,9 @@ pub struct ScriptHost {
 impl ScriptHost {
     pub fn new(zoom: ZoomApi, cancel: Cancel, options: HostOptions) -> ScriptHost {
         let mut engine = Engine::new();
+        // Rhai's defaults are smaller in debug builds (8 nested calls); scripts must behave the
+        // same whichever way zoomsh was built, so the release values are set explicitly.
+        engine.set_max_call_levels(64).set_max_expr_depths(64, 32);
         if options.sandbox {
             sandbox::apply(&mut engine);
         }
@@ -123,7 +126,10 @@ impl ScriptHost {
         globals.set_var("zoom", Dynamic::from(zoom));
         globals.set_var("http", Dynamic::from(HttpApi::new(&helpers)));
         globals.set_var("args", Dynamic::from_map(options.args.clone()));
-        globals.set_var("simulator", simulator_value(options.simulator_url.as_deref()));
+        globals.set_var(
+            "simulator",
+            simulator_value(options.simulator_url.as_deref()),
+        );
         engine.register_global_module(globals.into());
 
         engine.set_module_resolver(LibraryResolver::new(

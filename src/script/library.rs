@@ -54,7 +54,8 @@ pub struct ModuleDoc {
 /// Read the documentation of the module `module` from its source text.
 pub fn module_doc(module: &str, text: &str) -> Result<ModuleDoc, String> {
     // Parsing needs no registered functions, so a bare engine will do.
-    let engine = Engine::new_raw();
+    let mut engine = Engine::new_raw();
+    engine.set_max_expr_depths(64, 32);
     let ast = engine
         .compile(text)
         .map_err(|e| format!("module {module} does not parse: {e}"))?;

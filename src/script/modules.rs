@@ -230,7 +230,10 @@ impl LibraryResolver {
             return if file_name.is_file() {
                 Ok(Found::File(file_name))
             } else {
-                Err(format!("module {name:?} not found: no file {}", file_name.display()))
+                Err(format!(
+                    "module {name:?} not found: no file {}",
+                    file_name.display()
+                ))
             };
         }
         let importer = Self::importer_dir(source);
@@ -238,9 +241,7 @@ impl LibraryResolver {
         if built_in_first && let Some((n, text)) = built_in_entry(name) {
             return Ok(Found::BuiltIn(n, text));
         }
-        let dirs = importer
-            .iter()
-            .chain(self.path.dirs.iter().map(|(d, _)| d));
+        let dirs = importer.iter().chain(self.path.dirs.iter().map(|(d, _)| d));
         for dir in dirs {
             let candidate = if dir == Path::new(".") {
                 file_name.clone()
@@ -315,7 +316,9 @@ impl LibraryResolver {
         Ok(module)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<SystemTime>, Shared<Module>)>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (Option<SystemTime>, Shared<Module>)>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn columns_default_to_keys_in_first_seen_order() {
         let rows = vec![
-            row(&[("name", "Ada".into()), ("id", Dynamic::from_int(85746065432))]),
+            row(&[
+                ("name", "Ada".into()),
+                ("id", Dynamic::from_int(85746065432)),
+            ]),
             row(&[("zone", "UTC".into()), ("name", "Sam Sample".into())]),
         ];
         let g = grid(&rows, None).unwrap();

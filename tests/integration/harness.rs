@@ -68,7 +68,10 @@ impl Sim {
         self.runtime.block_on(async move {
             let http = reqwest::Client::new();
             let minted = crate::sim_support::mint(&http, &base).await.json();
-            let token = minted["access_token"].as_str().expect("a token").to_string();
+            let token = minted["access_token"]
+                .as_str()
+                .expect("a token")
+                .to_string();
             let r = http
                 .get(format!("{base}/v2{path}"))
                 .bearer_auth(token)

@@ -34,10 +34,7 @@ fn a_module_that_calls_zoom_works_when_imported_from_another_directory() {
         print(twice());
         "#,
     );
-    let run = z
-        .args(["--lib", "team/lib", "run"])
-        .arg(&script)
-        .run();
+    let run = z.args(["--lib", "team/lib", "run"]).arg(&script).run();
     run.success();
     assert_eq!(
         run.stdout,
@@ -64,7 +61,11 @@ fn the_search_path_is_script_dir_then_lib_then_zoomsh_path_then_user_lib() {
         }
         let script = z.file("app/probe.rhai", probe);
         let dir = z.path().to_path_buf();
-        let env_path = format!("{}:{}", dir.join("missing").display(), dir.join("envpath").display());
+        let env_path = format!(
+            "{}:{}",
+            dir.join("missing").display(),
+            dir.join("envpath").display()
+        );
         let run = z
             .env("ZOOMSH_PATH", &env_path)
             .args(["--lib", "flag", "run"])
@@ -73,7 +74,10 @@ fn the_search_path_is_script_dir_then_lib_then_zoomsh_path_then_user_lib() {
         run.success();
         run.stdout.trim_end().to_string()
     };
-    assert_eq!(case(&["script dir", "--lib", "ZOOMSH_PATH", "user lib"]), "script dir");
+    assert_eq!(
+        case(&["script dir", "--lib", "ZOOMSH_PATH", "user lib"]),
+        "script dir"
+    );
     assert_eq!(case(&["--lib", "ZOOMSH_PATH", "user lib"]), "--lib");
     assert_eq!(case(&["ZOOMSH_PATH", "user lib"]), "ZOOMSH_PATH");
     assert_eq!(case(&["user lib"]), "user lib");
@@ -83,9 +87,15 @@ fn the_search_path_is_script_dir_then_lib_then_zoomsh_path_then_user_lib() {
 fn a_module_imports_its_neighbours_relative_to_itself() {
     let sim = Sim::start();
     let z = sim.zoomsh();
-    z.file("lib/outer.rhai", r#"import "inner" as inner; fn doubled() { inner::value() * 2 }"#);
+    z.file(
+        "lib/outer.rhai",
+        r#"import "inner" as inner; fn doubled() { inner::value() * 2 }"#,
+    );
     z.file("lib/inner.rhai", "fn value() { 21 }");
-    let script = z.file("elsewhere/main.rhai", r#"import "outer" as o; print(o::doubled());"#);
+    let script = z.file(
+        "elsewhere/main.rhai",
+        r#"import "outer" as o; print(o::doubled());"#,
+    );
     let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
     run.success();
     assert_eq!(run.stdout, "42\n");
@@ -114,7 +124,10 @@ fn a_zoom_error_inside_a_module_function_points_into_the_module() {
         "lib/lookup.rhai",
         "/// Look a user up.\nfn user(email) {\n    zoom.get(`/users/${email}`)\n}\n",
     );
-    let script = z.file("main.rhai", "import \"lookup\" as l;\nl::user(\"nobody@example.com\");\n");
+    let script = z.file(
+        "main.rhai",
+        "import \"lookup\" as l;\nl::user(\"nobody@example.com\");\n",
+    );
     let run = z.args(["--lib", "lib", "run"]).arg(&script).run();
     run.code(4);
     let lines: Vec<&str> = run.stderr.lines().collect();
@@ -160,14 +173,20 @@ fn a_missing_module_says_where_it_looked() {
 #[test]
 fn zoomsh_lib_lists_each_module_and_where_it_comes_from() {
     let z = Zoomsh::new();
-    z.file("team/users.rhai", "//! Our users.\n\n/// Ours.\nfn all() { [] }\n");
+    z.file(
+        "team/users.rhai",
+        "//! Our users.\n\n/// Ours.\nfn all() { [] }\n",
+    );
     z.file("team/tools.rhai", &tools("team"));
     z.file("config/zoomsh/lib/tools.rhai", &tools("user"));
     let config_lib = z.path().join("config/zoomsh/lib");
     let run = z.args(["lib", "--lib", "team"]).run();
     run.success();
     let lines = run.lines();
-    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["module", "from", "location"]);
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["module", "from", "location"]
+    );
     let rows: Vec<Vec<&str>> = lines[1..]
         .iter()
         .map(|l| l.split_whitespace().collect())
@@ -177,14 +196,22 @@ fn zoomsh_lib_lists_each_module_and_where_it_comes_from() {
     assert_eq!(rows[1], ["users", "--lib", "team/users.rhai"]);
     assert_eq!(
         rows[2],
-        ["tools", "user", "lib", &tools_user, "shadowed", "by", "team/tools.rhai"]
+        [
+            "tools",
+            "user",
+            "lib",
+            &tools_user,
+            "shadowed",
+            "by",
+            "team/tools.rhai"
+        ]
     );
     let built_in: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "built").collect();
     assert!(
-        built_in
-            .iter()
-            .any(|r| r[..4] == ["users", "built", "in", "<built-in>/users.rhai"]
-                && r[4..] == ["shadowed", "by", "team/users.rhai"]),
+        built_in.iter().any(
+            |r| r[..4] == ["users", "built", "in", "<built-in>/users.rhai"]
+                && r[4..] == ["shadowed", "by", "team/users.rhai"]
+        ),
         "{rows:?}"
     );
 }
@@ -211,7 +238,10 @@ fn zoomsh_lib_doc_shows_signatures_and_doc_comments() {
 #[test]
 fn args_come_from_json_and_flags_and_flags_win() {
     let z = Zoomsh::new();
-    z.file("args.json", r#"{"days": 90, "dry": true, "emails": ["a@x.com"], "from": "json"}"#);
+    z.file(
+        "args.json",
+        r#"{"days": 90, "dry": true, "emails": ["a@x.com"], "from": "json"}"#,
+    );
     let run = z
         .args(["run", "script.rhai", "--args-json", "args.json", "--arg", "from=flag"])
         .script_file(
@@ -235,16 +265,13 @@ fn args_come_from_json_and_flags_and_flags_win() {
 #[test]
 fn env_reads_variables_but_never_the_client_secret() {
     let sim = Sim::start();
-    let run = sim
-        .zoomsh()
-        .env("TEAM_CHANNEL", "#zoom-admins")
-        .script(
-            r#"
+    let run = sim.zoomsh().env("TEAM_CHANNEL", "#zoom-admins").script(
+        r#"
             print(env("TEAM_CHANNEL"));
             print(type_of(env("NOT_SET_ANYWHERE")));
             try { env("ZOOM_CLIENT_SECRET"); } catch (e) { print(e); }
             "#,
-        );
+    );
     run.success();
     assert_eq!(
         run.lines(),
@@ -290,6 +317,7 @@ fn csv_and_json_files_round_trip_and_are_written_atomically() {
         "requests.csv",
         "topic,start,duration\n\"Sync, weekly\",2030-01-15T09:00:00,30\nDemo,2030-01-16T10:00:00,45\n",
     );
+    let _keep = z.dir.clone(); // the working directory outlives the run
     let dir = z.path().to_path_buf();
     let run = z.script(
         r#"
@@ -383,7 +411,8 @@ fn http_post_refuses_plain_http_and_reports_failures_without_the_url_path() {
         .script_file("http.post(args.hook, #{ text: \"x\" });");
     run.code(4);
     assert!(
-        run.stderr.starts_with(&format!("error: http.post: POST {}/…: HTTP 404", sim.url())),
+        run.stderr
+            .starts_with(&format!("error: http.post: POST {}/…: HTTP 404", sim.url())),
         "{run:?}"
     );
     assert!(!run.stderr.contains("SECRET"), "{run:?}");
@@ -419,21 +448,43 @@ fn sandbox_turns_off_file_network_and_environment_helpers() {
 #[test]
 fn sandbox_limits_end_runaway_scripts_with_a_clear_error() {
     let cases = [
-        ("let n = 0;\nloop { n += 1; }\n", "the script ran more than 10000000 operations"),
-        ("fn deeper(n) { deeper(n + 1) }\ndeeper(0);\n", "function calls nested more than 32 deep"),
-        ("let s = \"xx\";\nloop { s += s; }\n", "a string grew past 1000000 bytes"),
-        ("let a = [];\nloop { a.push(0); }\n", "an array grew past 100000 items"),
+        (
+            "let n = 0;\nloop { n += 1; }\n",
+            "the script ran more than 10000000 operations",
+        ),
+        (
+            "fn deeper(n) { deeper(n + 1) }\ndeeper(0);\n",
+            "function calls nested more than 32 deep",
+        ),
+        (
+            "let s = \"xx\";\nloop { s += s; }\n",
+            "a string grew past 1000000 bytes",
+        ),
+        (
+            "let a = [];\nloop { a.push(0); }\n",
+            "an array grew past 100000 items",
+        ),
     ];
     for (script, limit) in cases {
-        let run = Zoomsh::new().args(["run", "--sandbox", "script.rhai"]).script_file(script);
+        let run = Zoomsh::new()
+            .args(["run", "--sandbox", "script.rhai"])
+            .script_file(script);
         run.code(1);
         let first = run.stderr.lines().next().unwrap();
         assert!(
-            first.starts_with(&format!("error: sandbox limit: {limit}, the --sandbox limit")),
+            first.starts_with(&format!(
+                "error: sandbox limit: {limit}, the --sandbox limit"
+            )),
             "{first}"
         );
-        assert!(first.ends_with("; run it without --sandbox only if you trust it"), "{first}");
-        assert!(run.stderr.contains("script.rhai:"), "the location is shown: {run:?}");
+        assert!(
+            first.ends_with("; run it without --sandbox only if you trust it"),
+            "{first}"
+        );
+        assert!(
+            run.stderr.contains("script.rhai:"),
+            "the location is shown: {run:?}"
+        );
     }
     // Without --sandbox the same deep-but-finite work runs.
     let run = Zoomsh::new().script("let a = []; for i in 0..200000 { a.push(i); } print(a.len());");
@@ -446,7 +497,10 @@ fn sandbox_imports_stay_beside_the_script() {
     let z = Zoomsh::new();
     z.file("shared/secret.rhai", "fn x() { 1 }");
     z.file("jobs/near.rhai", "fn x() { 2 }");
-    let script = z.file("jobs/main.rhai", "import \"near\" as n;\nprint(n::x());\nimport \"../shared/secret\" as s;\n");
+    let script = z.file(
+        "jobs/main.rhai",
+        "import \"near\" as n;\nprint(n::x());\nimport \"../shared/secret\" as s;\n",
+    );
     let run = z.args(["run", "--sandbox"]).arg(&script).run();
     run.code(1);
     assert_eq!(run.stdout, "2\n");

@@ -5,6 +5,7 @@ mod harness;
 mod auth;
 mod cli;
 mod commands;
+mod examples;
 mod library;
 mod profiles;
 mod properties;
