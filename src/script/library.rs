@@ -61,7 +61,8 @@ pub fn module_doc(module: &str, text: &str) -> Result<ModuleDoc, String> {
         .map_err(|e| format!("module {module} does not parse: {e}"))?;
     let mut functions: Vec<FnDoc> = ast
         .iter_functions()
-        .filter(|f| f.access == FnAccess::Public)
+        // Closures are compiled to functions named `anon$...`; they are not the module's API.
+        .filter(|f| f.access == FnAccess::Public && !f.name.starts_with("anon$"))
         .map(|f| {
             let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
             FnDoc {
@@ -96,6 +97,20 @@ pub fn library_docs() -> Vec<FnDoc> {
         .into_iter()
         .flat_map(|m| m.functions)
         .collect()
+}
+
+/// The built-in library as Markdown, for the script reference (docs/scripting.md holds this
+/// text between `<!-- library:begin -->` and `<!-- library:end -->`; a test keeps them equal).
+pub fn reference_markdown() -> String {
+    let mut out = String::new();
+    for m in library_modules() {
+        out.push_str(&format!("### `{}`\n\n{}\n", m.module, m.doc));
+        for f in &m.functions {
+            out.push_str(&format!("\n#### `{}`\n\n{}\n", f.signature, f.doc));
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_string()
 }
 
 /// Comment lines without their leader (`///`, `//!`) and the one space after it.

@@ -177,12 +177,14 @@ enum Found {
     BuiltIn(&'static str, &'static str),
 }
 
+/// Loaded modules by source name, with the file's modification time when it is a file.
+type ModuleCache = HashMap<String, (Option<SystemTime>, Shared<Module>)>;
+
 /// The Rhai module resolver over a [`ModulePath`].
 pub struct LibraryResolver {
     path: ModulePath,
     sandbox: bool,
-    /// Loaded modules by source name, with the file's modification time when it is a file.
-    cache: Mutex<HashMap<String, (Option<SystemTime>, Shared<Module>)>>,
+    cache: Mutex<ModuleCache>,
 }
 
 impl LibraryResolver {
@@ -316,9 +318,7 @@ impl LibraryResolver {
         Ok(module)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, (Option<SystemTime>, Shared<Module>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ModuleCache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -235,7 +235,7 @@ fn yesterday_to_slack_posts_the_summary_to_the_webhook() {
         ]
     );
     if count > 0 {
-        longest.sort_by(|a, b| b.0.cmp(&a.0));
+        longest.sort_by_key(|e| std::cmp::Reverse(e.0));
         let list = blocks[3]["text"]["text"].as_str().unwrap();
         assert!(list.starts_with("*Longest meetings*\n• *"), "{list}");
         assert_eq!(list.lines().count(), 1 + longest.len().min(5));

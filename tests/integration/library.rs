@@ -324,7 +324,7 @@ fn csv_and_json_files_round_trip_and_are_written_atomically() {
         let rows = read_csv("requests.csv");
         print(rows.len());
         print(rows[0].topic);
-        for r in rows { r.duration = parse_int(r.duration) * 2; r.ok = true; }
+        for i in 0..rows.len() { rows[i].duration = parse_int(rows[i].duration) * 2; rows[i].ok = true; }
         print(write_csv("out/doubled.csv", rows, ["topic", "duration", "ok"]));
         write_json("out/rows.json", rows);
         let back = read_json("out/rows.json");
@@ -510,5 +510,432 @@ fn sandbox_imports_stay_beside_the_script() {
              on the module path and in the built-in library; no absolute paths or `..`"
         ),
         "{run:?}"
+    );
+}
+
+// ---- The built-in library, function by function, against the simulator's own answers ----
+
+/// Run `script` (which writes `out.json`) and return what it wrote.
+fn run_for_json(sim: &Sim, script: &str) -> Value {
+    let z = sim.zoomsh();
+    let _keep = z.dir.clone(); // the working directory outlives the run
+    let out = z.path().join("out.json");
+    let run = z.script(script);
+    run.success();
+    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+}
+
+fn emails(list: &Value) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn users_with(sim: &Sim, status: &str) -> Vec<Value> {
+    sim.api_get(&format!("/users?status={status}&page_size=300"))["users"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn users_module_all_active_by_email_inactive_and_by_department() {
+    let sim = Sim::with(&["--plan", "unlimited"]);
+    let got = run_for_json(
+        &sim,
+        r#"
+        import "users" as users;
+        write_json("out.json", #{
+            all: users::all(),
+            active: users::active(),
+            by_email: users::by_email("ADA.Example@example.com"),
+            nobody: users::by_email("nobody@example.com"),
+            inactive: users::inactive_for(90),
+            sales: users::by_department("  sales "),
+        });
+        "#,
+    );
+    let (active, inactive, pending) = (
+        users_with(&sim, "active"),
+        users_with(&sim, "inactive"),
+        users_with(&sim, "pending"),
+    );
+    let all: Vec<Value> = [active.clone(), inactive, pending].concat();
+    assert_eq!(emails(&got["all"]), emails(&Value::Array(all.clone())));
+    assert_eq!(got["all"].as_array().unwrap().len(), 40);
+    assert_eq!(
+        emails(&got["active"]),
+        emails(&Value::Array(active.clone()))
+    );
+    assert_eq!(got["by_email"]["email"], "ada.example@example.com");
+    assert_eq!(
+        got["by_email"]["role_name"], "Owner",
+        "the full user, not the list entry"
+    );
+    assert_eq!(got["nobody"], Value::Null);
+
+    let now = jiff::Timestamp::now().as_second();
+    let idle: Vec<Value> = active
+        .iter()
+        .filter(|u| match u.get("last_login_time").and_then(Value::as_str) {
+            None => true,
+            Some(t) => (now - t.parse::<jiff::Timestamp>().unwrap().as_second()) / 86_400 >= 90,
+        })
+        .cloned()
+        .collect();
+    assert!(!idle.is_empty());
+    assert_eq!(emails(&got["inactive"]), emails(&Value::Array(idle)));
+    for u in got["inactive"].as_array().unwrap() {
+        assert!(u["days_inactive"].as_i64().is_none_or(|d| d >= 90), "{u}");
+    }
+
+    let sales: Vec<Value> = all.into_iter().filter(|u| u["dept"] == "Sales").collect();
+    assert!(!sales.is_empty());
+    assert_eq!(emails(&got["sales"]), emails(&Value::Array(sales)));
+}
+
+#[test]
+fn meetings_module_upcoming_and_create_with_time_zones() {
+    let sim = Sim::with(&["--plan", "unlimited"]);
+    let got = run_for_json(
+        &sim,
+        r#"
+        import "meetings" as meetings;
+        let wall = meetings::create(#{ topic: "Planning", start: "2030-01-15T09:00",
+                                       timezone: "Europe/Berlin", duration: "45", agenda: "Q1" });
+        let utc = meetings::create(#{ host: "ada.example@example.com", topic: "Standup",
+                                      start: "2030-01-16T08:00:00Z", duration: 15 });
+        let host_zone = meetings::create(#{ topic: "Local", start: "2030-01-17T10:00", timezone: " " });
+        let problems = [];
+        for bad in [#{ start: "2030-01-15T09:00" }, #{ topic: "No start" }, #{ topic: "x", start: "2030-01-15T09:00", timezone: "Nowhere/Else" }] {
+            try { meetings::create(bad); } catch (e) { problems.push(e); }
+        }
+        write_json("out.json", #{
+            wall: wall, utc: utc, host_zone: host_zone, problems: problems,
+            mine: meetings::upcoming("me"),
+            everyone: meetings::upcoming_for_all(),
+        });
+        "#,
+    );
+    let me = sim.api_get("/users/me");
+    let read = |m: &Value| sim.api_get(&format!("/meetings/{}", m["id"]));
+    let wall = read(&got["wall"]);
+    assert_eq!(
+        (
+            &wall["topic"],
+            &wall["start_time"],
+            &wall["timezone"],
+            &wall["duration"],
+            &wall["agenda"]
+        ),
+        (
+            &json!("Planning"),
+            &json!("2030-01-15T08:00:00Z"),
+            &json!("Europe/Berlin"),
+            &json!(45),
+            &json!("Q1")
+        )
+    );
+    let utc = read(&got["utc"]);
+    assert_eq!(
+        (&utc["start_time"], &utc["duration"]),
+        (&json!("2030-01-16T08:00:00Z"), &json!(15))
+    );
+    // No (or a blank) time zone: the wall-clock time is the host's.
+    let host_zone = read(&got["host_zone"]);
+    assert_eq!(host_zone["timezone"], me["timezone"]);
+    let expected_utc = jiff::civil::DateTime::constant(2030, 1, 17, 10, 0, 0, 0)
+        .to_zoned_datetime(jiff::tz::TimeZone::get(me["timezone"].as_str().unwrap()).unwrap())
+        .unwrap()
+        .timestamp()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    assert_eq!(host_zone["start_time"], expected_utc.as_str());
+    assert_eq!(
+        got["problems"],
+        json!([
+            "meetings::create: the request has no topic; give one like #{ topic: \"Planning\", ... }",
+            "meetings::create: \"No start\" has no start; give a time like 2030-01-15T09:00",
+            "date::to_zoom_local: \"Nowhere/Else\" is not a time zone; give an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\""
+        ])
+    );
+
+    // upcoming("me") is the API's list, and it now has the three new meetings.
+    let mine = sim.api_get("/users/me/meetings?type=upcoming&page_size=300")["meetings"].clone();
+    let ids = |v: &Value| -> Vec<i64> {
+        let mut ids: Vec<i64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&got["mine"]), ids(&mine));
+    for new in ["wall", "utc", "host_zone"] {
+        assert!(ids(&got["mine"]).contains(&got[new]["id"].as_i64().unwrap()));
+    }
+    // upcoming_for_all(): every active user's, with the host's email, soonest first.
+    let mut expected = Vec::new();
+    for u in users_with(&sim, "active") {
+        let list = sim.api_get(&format!(
+            "/users/{}/meetings?type=upcoming&page_size=300",
+            u["id"].as_str().unwrap()
+        ));
+        for m in list["meetings"].as_array().unwrap() {
+            expected.push((
+                m["id"].as_i64().unwrap(),
+                u["email"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    expected.sort();
+    let everyone = got["everyone"].as_array().unwrap();
+    let mut pairs: Vec<(i64, String)> = everyone
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_i64().unwrap(),
+                m["host_email"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    assert_eq!(pairs, expected);
+    let starts: Vec<&str> = everyone
+        .iter()
+        .map(|m| m["start_time"].as_str().unwrap_or("9999"))
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+}
+
+#[test]
+fn reports_module_windows_participants_and_recordings() {
+    let sim = Sim::with(&["--plan", "unlimited"]);
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let from = today.checked_sub(jiff::Span::new().days(45)).unwrap();
+    let middle = from.checked_add(jiff::Span::new().months(1)).unwrap();
+    // What the report endpoints say for the same range, asked a month at a time by hand.
+    let report = |user: &str, a: jiff::civil::Date, b: jiff::civil::Date| {
+        sim.api_get(&format!(
+            "/report/users/{user}/meetings?from={a}&to={b}&page_size=300"
+        ))["meetings"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let me = sim.api_get("/users/me");
+    let my_id = me["id"].as_str().unwrap();
+    let expected_mine: Vec<Value> = [
+        report(my_id, from, middle.yesterday().unwrap()),
+        report(my_id, middle, today),
+    ]
+    .concat();
+    // A past meeting whose UUID needs double encoding, from anyone's report.
+    let mut everyone = Vec::new();
+    for u in users_with(&sim, "active") {
+        everyone.extend(report(
+            u["id"].as_str().unwrap(),
+            from,
+            middle.yesterday().unwrap(),
+        ));
+        everyone.extend(report(u["id"].as_str().unwrap(), middle, today));
+    }
+    let odd = everyone
+        .iter()
+        .find(|m| {
+            let uuid = m["uuid"].as_str().unwrap();
+            uuid.starts_with('/') || uuid.contains("//")
+        })
+        .expect("the demo account has UUIDs that need double encoding")
+        .clone();
+    let uuid = odd["uuid"].as_str().unwrap();
+    let encoded = crate::sim_support::encode(&crate::sim_support::encode(uuid));
+    let people = sim.api_get(&format!(
+        "/report/meetings/{encoded}/participants?page_size=300"
+    ))["participants"]
+        .clone();
+    let recorder = everyone
+        .iter()
+        .find(|m| m["has_recording"] == true)
+        .expect("some meetings were recorded")["host_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let recordings: Vec<Value> = [
+        sim.api_get(&format!(
+            "/users/{recorder}/recordings?from={from}&to={}&page_size=300",
+            middle.yesterday().unwrap()
+        ))["meetings"]
+            .clone(),
+        sim.api_get(&format!(
+            "/users/{recorder}/recordings?from={middle}&to={today}&page_size=300"
+        ))["meetings"]
+            .clone(),
+    ]
+    .iter()
+    .flat_map(|v| v.as_array().unwrap().clone())
+    .collect();
+
+    let script = format!(
+        r#"
+        import "reports" as reports;
+        write_json("out.json", #{{
+            mine: reports::meetings_between("me", "{from}", "{today}"),
+            account: reports::account_meetings("{from}", "{today}"),
+            people: reports::participants("{uuid}"),
+            recordings: reports::recordings_between("{recorder}", "{from}", "{today}"),
+        }});
+        "#
+    );
+    let got = run_for_json(&sim, &script);
+    let uuids = |list: &[Value]| {
+        let mut v: Vec<String> = list
+            .iter()
+            .map(|m| m["uuid"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!expected_mine.is_empty());
+    assert_eq!(
+        uuids(got["mine"].as_array().unwrap()),
+        uuids(&expected_mine)
+    );
+    let account = got["account"].as_array().unwrap();
+    assert_eq!(uuids(account), uuids(&everyone));
+    let starts: Vec<&str> = account
+        .iter()
+        .map(|m| m["start_time"].as_str().unwrap())
+        .collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "in order of start time"
+    );
+    assert!(!people.as_array().unwrap().is_empty());
+    assert_eq!(got["people"], people);
+    assert!(!recordings.is_empty());
+    assert_eq!(
+        uuids(got["recordings"].as_array().unwrap()),
+        uuids(&recordings)
+    );
+    assert!(got["recordings"][0]["total_size"].as_i64().unwrap() > 0);
+}
+
+#[test]
+fn notify_module_posts_slack_text_and_blocks() {
+    let sim = Sim::start();
+    let hook = format!("{}/_sim/webhooks/team", sim.url());
+    let run = sim
+        .zoomsh()
+        .args(["run", "script.rhai", "--arg", &format!("hook={hook}")])
+        .script_file(
+            r#"
+            import "notify" as notify;
+            let r = notify::slack_text(args.hook, "*3* meetings have no host");
+            print(`${r.status} ${r.body}`);
+            let long = "x";
+            for i in 0..12 { long += long; }          // 4096 characters
+            let pairs = #{};
+            for i in 0..12 { pairs[`k${i}`] = i; }
+            notify::slack_blocks(args.hook, "fallback", [
+                notify::header("Daily report"),
+                notify::section(long),
+                notify::fields(pairs),
+                notify::divider(),
+            ]);
+            "#,
+        );
+    run.success();
+    assert_eq!(run.stdout, "200 ok\n");
+    let sink = sim.inspect("/webhooks/team");
+    assert_eq!(sink["count"], 2);
+    assert_eq!(
+        sink["requests"][0]["body"],
+        json!({ "text": "*3* meetings have no host" })
+    );
+    let blocks = &sink["requests"][1]["body"];
+    assert_eq!(blocks["text"], "fallback");
+    assert_eq!(
+        blocks["blocks"][0],
+        json!({ "type": "header", "text": { "type": "plain_text", "text": "Daily report" } })
+    );
+    let section = blocks["blocks"][1]["text"]["text"].as_str().unwrap();
+    assert_eq!(section.chars().count(), 3000, "cut to Slack's limit");
+    assert!(section.ends_with("x…"));
+    let fields = blocks["blocks"][2]["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 10, "Slack shows at most 10 fields");
+    assert_eq!(fields[0], json!({ "type": "mrkdwn", "text": "*k0*\n0" }));
+    assert_eq!(blocks["blocks"][3], json!({ "type": "divider" }));
+}
+
+#[test]
+fn every_library_function_is_documented_and_tested_here() {
+    // The list the REPL's :help and `zoomsh lib --doc` show; a new function must be added to
+    // a test above (and here) before it ships.
+    let names: Vec<String> = zoomsh::script::library_docs()
+        .into_iter()
+        .map(|f| f.signature)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "meetings::create(request)",
+            "meetings::upcoming(user)",
+            "meetings::upcoming_for_all()",
+            "notify::divider()",
+            "notify::fields(pairs)",
+            "notify::header(text)",
+            "notify::section(markdown)",
+            "notify::slack_blocks(url, text, blocks)",
+            "notify::slack_text(url, text)",
+            "reports::account_meetings(from, to)",
+            "reports::meetings_between(user, from, to)",
+            "reports::participants(uuid)",
+            "reports::recordings_between(user, from, to)",
+            "users::active()",
+            "users::all()",
+            "users::by_department(dept)",
+            "users::by_email(email)",
+            "users::inactive_for(days)",
+        ]
+    );
+    let run = Zoomsh::new().args(["lib", "--doc", "users"]).run();
+    run.success();
+    assert!(
+        run.stdout
+            .starts_with("users (<built-in>/users.rhai)\n  The account's users:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\n\n  users::by_email(email)\n      The user with this email address,"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_script_reference_shows_the_library_as_its_doc_comments_say() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scripting.md"))
+        .expect("docs/scripting.md exists");
+    let begin = doc
+        .find("<!-- library:begin -->\n")
+        .expect("the begin marker")
+        + 23;
+    let end = doc.find("\n<!-- library:end -->").expect("the end marker");
+    let expected = zoomsh::script::library::reference_markdown();
+    assert!(
+        doc[begin..end] == expected,
+        "docs/scripting.md's library section is out of date; put this between the markers:\n{expected}"
     );
 }
