@@ -444,7 +444,9 @@ fn print_modules(path: &ModulePath, doc: bool, only: Option<&str>) -> Result<(),
                 ]
             })
             .collect();
-        let columns = ["module", "from", "location", ""].map(String::from).to_vec();
+        let columns = ["module", "from", "location", ""]
+            .map(String::from)
+            .to_vec();
         return write_stdout(&format!("{}\n", render(&Grid { columns, rows })));
     }
     let chosen: Vec<_> = entries
