@@ -250,5 +250,10 @@ fn sleep(api: &ZoomApi, ctx: &NativeCallContext, seconds: f64) -> RhaiResult<()>
         ));
     }
     let duration = Duration::from_secs_f64(seconds);
-    api.run_cancellable(tokio::time::sleep(duration), ctx.call_position())
+    // The timer is made inside the async block: making one needs the runtime, which only
+    // `block_on` enters.
+    api.run_cancellable(
+        async move { tokio::time::sleep(duration).await },
+        ctx.call_position(),
+    )
 }

@@ -939,3 +939,11 @@ fn the_script_reference_shows_the_library_as_its_doc_comments_say() {
         "docs/scripting.md's library section is out of date; put this between the markers:\n{expected}"
     );
 }
+
+#[test]
+fn sleep_waits_on_the_runtime() {
+    // Regression: the timer was once made outside the runtime and sleep panicked.
+    let run = Zoomsh::new().script("sleep(0.05); sleep(0); print(\"slept\");");
+    run.success();
+    assert_eq!(run.stdout, "slept\n");
+}
