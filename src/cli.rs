@@ -7,7 +7,7 @@
 
 use crate::check;
 use crate::commands::{self, auth, call::CallSpec};
-use crate::config::{Env, Overrides, Settings};
+use crate::config::{Env, Overrides, Settings, client_options};
 use crate::error::Error;
 use crate::output::{Format, Printer, write_stdout};
 use crate::profile;
@@ -20,7 +20,7 @@ use crate::script::table::{Grid, render};
 use crate::secret_file::warn_if_exposed;
 use crate::session::Session;
 use crate::sim::{self, SimArgs};
-use crate::zoom::ClientOptions;
+use crate::zoom::{ClientOptions, Plan};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rhai::{Dynamic, Map};
 use std::io::IsTerminal;
@@ -73,8 +73,8 @@ pub struct Cli {
     #[arg(long = "lib", global = true, value_name = "DIR")]
     pub lib: Vec<PathBuf>,
 
-    /// Trace on stderr: -v each call (method, URL, status, time), -vv more detail. Secrets and
-    /// tokens are never printed.
+    /// Trace on stderr: -v each call (method, URL, status, time, retries, rate-limit waits),
+    /// -vv adds headers (Authorization redacted). Secrets and tokens are never printed.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 
@@ -88,6 +88,31 @@ pub struct Cli {
     /// `default`, if there is one]
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
+    /// The account's Zoom plan, which sizes zoomsh's client-side rate limits (`unlimited` turns
+    /// them off) [env: ZOOMSH_PLAN] [default: pro; with --sim, the simulator's plan]
+    // The same type as `zoomsh sim --plan`: a global flag shares its id with the subcommand's.
+    #[arg(long, global = true, value_enum, value_name = "PLAN")]
+    pub plan: Option<sim::Plan>,
+
+    /// Keep the token in memory only, not in the shared disk cache
+    /// [env: ZOOMSH_NO_TOKEN_CACHE=1; cache dir: ZOOMSH_CACHE_DIR]
+    #[arg(long, global = true)]
+    pub no_token_cache: bool,
+
+    /// Retries after a 429, a 5xx or a network failure (POST is never resent unless it never
+    /// left) [env: ZOOMSH_RETRIES] [default: 4]
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<String>,
+
+    /// The first wait before a retry, in seconds; it doubles per retry, plus jitter
+    /// [env: ZOOMSH_RETRY_WAIT] [default: 1]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub retry_wait: Option<String>,
+
+    /// The most time one call spends waiting to retry, in seconds
+    /// [env: ZOOMSH_MAX_RETRY_TIME] [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub max_retry_time: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -336,8 +361,15 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
     let globals = Globals {
         sim: cli.sim,
-        oauth_url: cli.oauth_url,
-        api_url: cli.api_url,
+        overrides: Overrides {
+            oauth_url: cli.oauth_url,
+            api_url: cli.api_url,
+            plan: cli.plan.map(|p| p.name().to_string()),
+            no_token_cache: cli.no_token_cache,
+            retries: cli.retries,
+            retry_wait: cli.retry_wait,
+            max_retry_time: cli.max_retry_time,
+        },
         profile: cli.profile,
     };
     if let Command::Check { file } = &command {
@@ -406,7 +438,7 @@ fn run_command(command: Command, opened: &Opened, lib_dirs: &[PathBuf]) -> Resul
             session,
             &auth::Origin {
                 profile: opened.profile.clone(),
-                cache: None,
+                cache: session.client().token_cache_file(),
             },
         ),
         Command::Token => {
@@ -529,11 +561,10 @@ fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
     write_stdout(&String::from_utf8_lossy(&text))
 }
 
-/// The global flags that choose the account and hosts.
+/// The global flags that choose the account and hosts, and tune the client.
 struct Globals {
     sim: bool,
-    oauth_url: Option<String>,
-    api_url: Option<String>,
+    overrides: Overrides,
     profile: Option<String>,
 }
 
@@ -550,23 +581,30 @@ fn load_env() -> Result<Env, Error> {
 }
 
 fn open_session(globals: &Globals) -> Result<Opened, Error> {
-    let options = ClientOptions::default();
     if globals.sim {
+        // The simulator's plan is the default plan; its tokens are never cached on disk.
+        let sim_args = SimArgs::from_env();
+        let options = client_options(
+            &globals.overrides,
+            &load_env()?,
+            None,
+            Some(client_plan(sim_args.plan)),
+        )?;
         return Ok(Opened {
-            session: Session::with_simulator(&SimArgs::from_env(), &options)?,
+            session: Session::with_simulator(&sim_args, &options)?,
             profile: None,
         });
     }
-    let (settings, profile) = resolve_settings(globals)?;
+    let (settings, profile, options) = resolve_settings(globals)?;
     Ok(Opened {
         session: Session::new(&settings, &options)?,
         profile,
     })
 }
 
-/// Settings from flags, environment, `.env` and the config-file profile; also `name (path)` of
-/// the profile in use. Warns about secret files others can read.
-fn resolve_settings(globals: &Globals) -> Result<(Settings, Option<String>), Error> {
+/// Settings and client options from flags, environment, `.env` and the config-file profile;
+/// also `name (path)` of the profile in use. Warns about secret files others can read.
+fn resolve_settings(globals: &Globals) -> Result<(Settings, Option<String>, ClientOptions), Error> {
     let env = load_env()?;
     if let Some(dotenv) = env.dotenv_with_secret() {
         warn_if_exposed(dotenv);
@@ -577,14 +615,17 @@ fn resolve_settings(globals: &Globals) -> Result<(Settings, Option<String>), Err
     {
         warn_if_exposed(&s.path);
     }
-    let overrides = Overrides {
-        oauth_url: globals.oauth_url.clone(),
-        api_url: globals.api_url.clone(),
-    };
-    let settings = Settings::resolve_with_profile(&overrides, &env, selected.as_ref())?;
+    let settings = Settings::resolve_with_profile(&globals.overrides, &env, selected.as_ref())?;
+    let options = client_options(
+        &globals.overrides,
+        &env,
+        selected.as_ref().and_then(|s| s.profile.plan.as_deref()),
+        None,
+    )?;
     Ok((
         settings,
         selected.map(|s| format!("{} ({})", s.name, s.path.display())),
+        options,
     ))
 }
 
@@ -594,11 +635,11 @@ fn check_script(file: &std::path::Path, globals: &Globals) -> Result<(), Error> 
         let opened = open_session(globals)?;
         return check::run(file, Some(&opened.session));
     }
-    let (settings, _) = resolve_settings(globals)?;
+    let (settings, _, options) = resolve_settings(globals)?;
     if settings.credentials.is_err() {
         return check::run(file, None);
     }
-    let session = Session::new(&settings, &ClientOptions::default())?;
+    let session = Session::new(&settings, &options)?;
     check::run(file, Some(&session))
 }
 
@@ -614,6 +655,16 @@ fn print_script_value(value: &Dynamic, printer: &Printer) -> Result<(), Error> {
         Err(e) => Err(Error::Usage(format!(
             "the value cannot be shown as JSON ({e}); return maps, arrays, strings and numbers, or drop --output/--jq"
         ))),
+    }
+}
+
+/// The client plan matching a simulator's.
+fn client_plan(plan: sim::Plan) -> Plan {
+    match plan {
+        sim::Plan::Free => Plan::Free,
+        sim::Plan::Pro => Plan::Pro,
+        sim::Plan::Business => Plan::Business,
+        sim::Plan::Unlimited => Plan::Unlimited,
     }
 }
 
@@ -688,6 +739,18 @@ mod tests {
             Some(Command::Check { file }) => assert_eq!(file, PathBuf::from("x.rhai")),
             other => panic!("parsed as {other:?}"),
         }
+    }
+
+    #[test]
+    fn plan_is_global_and_does_not_clash_with_the_simulators() {
+        let cli = Cli::try_parse_from(["zoomsh", "run", "x.rhai", "--plan", "business"]).unwrap();
+        assert_eq!(cli.plan, Some(sim::Plan::Business));
+        let cli = Cli::try_parse_from(["zoomsh", "sim", "--plan", "free"]).unwrap();
+        match cli.command {
+            Some(Command::Sim(args)) => assert_eq!(args.plan, sim::Plan::Free),
+            other => panic!("parsed as {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["zoomsh", "--plan", "gold", "token"]).is_err());
     }
 
     #[test]

@@ -9,9 +9,11 @@
 use crate::error::Error;
 use crate::profile::Selected;
 use crate::secret::Secret;
+use crate::zoom::{ClientOptions, DiskCache, Plan};
 use reqwest::Url;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const DEFAULT_OAUTH_URL: &str = "https://zoom.us";
 pub const DEFAULT_API_URL: &str = "https://api.zoom.us";
@@ -41,6 +43,94 @@ pub struct Settings {
 pub struct Overrides {
     pub oauth_url: Option<String>,
     pub api_url: Option<String>,
+    /// `--plan` (else `ZOOMSH_PLAN`).
+    pub plan: Option<String>,
+    /// `--no-token-cache` (else `ZOOMSH_NO_TOKEN_CACHE=1`).
+    pub no_token_cache: bool,
+    /// `--retries` (else `ZOOMSH_RETRIES`).
+    pub retries: Option<String>,
+    /// `--retry-wait` seconds (else `ZOOMSH_RETRY_WAIT`).
+    pub retry_wait: Option<String>,
+    /// `--max-retry-time` seconds (else `ZOOMSH_MAX_RETRY_TIME`).
+    pub max_retry_time: Option<String>,
+}
+
+/// The client's tunables from flags and environment: plan, retries, token cache.
+///
+/// The plan comes from `--plan`, `ZOOMSH_PLAN`, the profile's `plan`, in that order. `sim_plan`
+/// is the plan of an in-process simulator (`--sim`): it is the default plan then, and the disk
+/// cache stays off (each run's simulator mints tokens no other run can use).
+pub fn client_options(
+    overrides: &Overrides,
+    env: &Env,
+    profile_plan: Option<&str>,
+    sim_plan: Option<Plan>,
+) -> Result<ClientOptions, Error> {
+    let mut options = ClientOptions::default();
+    let value = |flag: &Option<String>, var: &'static str, flag_name: &'static str| match flag
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => Some((v.to_string(), flag_name)),
+        None => env.get(var).map(|v| (v, var)),
+    };
+    let plan = value(&overrides.plan, "ZOOMSH_PLAN", "--plan").or_else(|| {
+        profile_plan
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| (p.to_string(), "the profile's plan"))
+    });
+    match plan {
+        Some((v, source)) => {
+            options.plan = Plan::parse(&v).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{source} {v:?} is not a Zoom plan; use {} (the plan sizes zoomsh's rate limits)",
+                    Plan::NAMES
+                ))
+            })?;
+        }
+        None => options.plan = sim_plan.unwrap_or_default(),
+    }
+    if let Some((v, source)) = value(&overrides.retries, "ZOOMSH_RETRIES", "--retries") {
+        options.retry.retries = v.parse::<u32>().ok().filter(|n| *n <= 100).ok_or_else(|| {
+            Error::Usage(format!(
+                "{source} {v:?} is not a number of retries; give a whole number from 0 to 100"
+            ))
+        })?;
+    }
+    if let Some((v, source)) = value(&overrides.retry_wait, "ZOOMSH_RETRY_WAIT", "--retry-wait") {
+        options.retry.base_wait = seconds(&v, source)?;
+    }
+    if let Some((v, source)) = value(
+        &overrides.max_retry_time,
+        "ZOOMSH_MAX_RETRY_TIME",
+        "--max-retry-time",
+    ) {
+        options.retry.max_total_wait = seconds(&v, source)?;
+    }
+    let cache_off = overrides.no_token_cache
+        || env
+            .get("ZOOMSH_NO_TOKEN_CACHE")
+            .is_some_and(|v| !matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no"))
+        || sim_plan.is_some();
+    if !cache_off {
+        options.token_cache = DiskCache::default_root(env.get("ZOOMSH_CACHE_DIR").as_deref());
+    }
+    Ok(options)
+}
+
+fn seconds(value: &str, source: &str) -> Result<Duration, Error> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && (0.0..=86_400.0).contains(s))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{source} {value:?} is not a number of seconds; give one such as 1 or 0.5"
+            ))
+        })
 }
 
 /// The environment as zoomsh sees it: the process environment over a `.env` file.
@@ -282,6 +372,81 @@ mod tests {
         let s = Settings::resolve(&o, &env).unwrap();
         assert_eq!(s.api_url.unwrap().as_str(), "http://127.0.0.1:9/");
         assert_eq!(s.oauth_url.as_str(), "https://zoom.us/");
+    }
+
+    #[test]
+    fn client_options_come_from_flags_then_env() {
+        let env = Env::from_pairs([
+            ("ZOOMSH_PLAN", "free"),
+            ("ZOOMSH_RETRIES", "2"),
+            ("ZOOMSH_CACHE_DIR", "/tmp/zc"),
+        ]);
+        let o = Overrides {
+            plan: Some("business".into()),
+            retry_wait: Some("0.25".into()),
+            ..Default::default()
+        };
+        let c = client_options(&o, &env, None, None).unwrap();
+        assert_eq!(c.plan, Plan::Business);
+        assert_eq!(c.retry.retries, 2);
+        assert_eq!(c.retry.base_wait, Duration::from_millis(250));
+        assert_eq!(c.token_cache.as_deref(), Some(Path::new("/tmp/zc")));
+        let off = Overrides {
+            no_token_cache: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            client_options(&off, &env, None, None).unwrap().token_cache,
+            None
+        );
+        // The environment wins over the profile; the profile over the default.
+        assert_eq!(
+            client_options(&Overrides::default(), &env, Some("business"), None)
+                .unwrap()
+                .plan,
+            Plan::Free
+        );
+        assert_eq!(
+            client_options(
+                &Overrides::default(),
+                &Env::default(),
+                Some("business"),
+                None
+            )
+            .unwrap()
+            .plan,
+            Plan::Business
+        );
+        // --sim: the simulator's plan, no disk cache.
+        let sim = client_options(
+            &Overrides::default(),
+            &Env::default(),
+            None,
+            Some(Plan::Free),
+        )
+        .unwrap();
+        assert_eq!((sim.plan, sim.token_cache), (Plan::Free, None));
+    }
+
+    #[test]
+    fn bad_client_options_name_their_source() {
+        let env = Env::from_pairs([("ZOOMSH_PLAN", "gold")]);
+        let err = client_options(&Overrides::default(), &env, None, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ZOOMSH_PLAN \"gold\" is not a Zoom plan; use free, pro, business or unlimited (the plan \
+             sizes zoomsh's rate limits)"
+        );
+        let o = Overrides {
+            retries: Some("-1".into()),
+            ..Default::default()
+        };
+        assert!(
+            client_options(&o, &Env::default(), None, None)
+                .unwrap_err()
+                .to_string()
+                .starts_with("--retries \"-1\" is not a number of retries")
+        );
     }
 
     #[test]

@@ -3,16 +3,23 @@
 //! Each method turns its Rhai arguments into a [`Request`], runs it on the tokio runtime with
 //! `Handle::block_on` (the engine has its own thread, never a runtime worker), races it against
 //! Ctrl-C, and turns the answer back into Rhai values. A failed call throws a map that
-//! `try/catch` reads: `#{kind, status, code, message, method, path, tracking_id, errors, summary}`.
+//! `try/catch` reads: `#{kind, status, code, message, method, path, tracking_id, errors, summary,
+//! resets_at}`. Error maps carry a Rhai tag ([`ERROR_TAG`]) so `is_error(x)` can tell them from a
+//! body, which is how a script reads the results of `zoom.get_many`: each element is the body of
+//! that call or its error map, in the order the paths were given.
 
 use super::convert::{to_dynamic, to_json};
 use crate::cancel::Cancel;
 use crate::zoom::{Request, Response, ZoomClient, ZoomError};
-use rhai::{Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
 use std::sync::Arc;
 use tokio::runtime::Handle;
 
 type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
+
+/// The Rhai tag on every error map zoomsh makes (thrown or returned by `get_many`).
+/// (Rhai's tag type is `i32` or `i16` by platform; the value fits both.)
+pub const ERROR_TAG: i16 = 0x2E44;
 
 /// The value behind `zoom` in scripts. Cloning is cheap: it is a handle.
 #[derive(Clone)]
@@ -71,6 +78,22 @@ impl ZoomApi {
         Ok(to_dynamic(&body))
     }
 
+    fn many(&self, ctx: &NativeCallContext, requests: Vec<Request>) -> RhaiResult {
+        let client = self.client.clone();
+        let outcomes = self.block_on(
+            async move { Ok(client.call_many(requests).await) },
+            ctx.call_position(),
+        )?;
+        let results: Array = outcomes
+            .iter()
+            .map(|outcome| match outcome {
+                Ok(body) => to_dynamic(body),
+                Err(e) => error_value(e),
+            })
+            .collect();
+        Ok(Dynamic::from_array(results))
+    }
+
     fn raw(&self, ctx: &NativeCallContext, request: Request) -> RhaiResult {
         let client = self.client.clone();
         let response = self.block_on(
@@ -86,6 +109,7 @@ pub fn error_map(error: &ZoomError) -> Map {
     let mut map = Map::new();
     map.insert("kind".into(), error.kind().into());
     map.insert("summary".into(), error.to_string().into());
+    map.insert("resets_at".into(), Dynamic::UNIT);
     match error {
         ZoomError::Api(api) => {
             map.insert("status".into(), (api.status as i64).into());
@@ -107,6 +131,9 @@ pub fn error_map(error: &ZoomError) -> Map {
                 "errors".into(),
                 to_dynamic(&serde_json::Value::Array(api.errors.clone())),
             );
+            if let Some(at) = api.resets_at {
+                map.insert("resets_at".into(), crate::zoom::retry::utc(at).into());
+            }
         }
         other => {
             for key in ["status", "code", "method", "path", "tracking_id"] {
@@ -119,8 +146,103 @@ pub fn error_map(error: &ZoomError) -> Map {
     map
 }
 
+/// An error map as a tagged value.
+pub fn error_value(error: &ZoomError) -> Dynamic {
+    let mut value = Dynamic::from_map(error_map(error));
+    value.set_tag(ERROR_TAG as _);
+    value
+}
+
+/// Is this one of zoomsh's error maps?
+// Rhai's tag is `i32` on 64-bit targets (then the conversion is a no-op) and `i16` on 32-bit ones.
+#[allow(clippy::useless_conversion)]
+pub fn is_error(value: &Dynamic) -> bool {
+    i32::from(value.tag()) == i32::from(ERROR_TAG) && value.is_map()
+}
+
 fn throw(error: &ZoomError, pos: Position) -> Box<EvalAltResult> {
-    EvalAltResult::ErrorRuntime(Dynamic::from_map(error_map(error)), pos).into()
+    EvalAltResult::ErrorRuntime(error_value(error), pos).into()
+}
+
+/// `zoom.rate_limits()`: the plan and, per category, Zoom's limit and zoomsh's state.
+fn rate_limits_map(client: &ZoomClient) -> Dynamic {
+    let mut categories = Map::new();
+    for lane in client.rate_limits() {
+        let mut m = Map::new();
+        m.insert("limit".into(), (lane.limit as i64).into());
+        m.insert("per".into(), lane.per.into());
+        m.insert(
+            "pace_per_second".into(),
+            ((lane.pace_per_second * 1000.0).round() / 1000.0).into(),
+        );
+        m.insert("slowed".into(), lane.slowed_for.is_some().into());
+        m.insert(
+            "slowed_for_ms".into(),
+            (lane.slowed_for.map(|d| d.as_millis() as i64).unwrap_or(0)).into(),
+        );
+        m.insert("requests".into(), (lane.requests as i64).into());
+        m.insert("waits".into(), (lane.waits as i64).into());
+        m.insert("waited_ms".into(), (lane.waited.as_millis() as i64).into());
+        m.insert("throttled".into(), (lane.throttled as i64).into());
+        let opt = |v: Option<i64>| v.map(Dynamic::from_int).unwrap_or(Dynamic::UNIT);
+        m.insert("zoom_limit".into(), opt(lane.zoom_limit));
+        m.insert("zoom_remaining".into(), opt(lane.zoom_remaining));
+        categories.insert(lane.category.name().into(), Dynamic::from_map(m));
+    }
+    let mut map = Map::new();
+    map.insert("plan".into(), client.plan().name().into());
+    map.insert("categories".into(), Dynamic::from_map(categories));
+    Dynamic::from_map(map)
+}
+
+/// The requests of `zoom.get_many`: each element a path, or `#{path, query}`; `shared` is added
+/// to every request's query.
+fn many_requests(
+    ctx: &NativeCallContext,
+    items: &Array,
+    shared: &[(String, String)],
+) -> Result<Vec<Request>, Box<EvalAltResult>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let (path, mut query) = if item.is_string() {
+                (item.clone().into_string().expect("checked is_string"), Vec::new())
+            } else if item.is_map() {
+                let map = item.read_lock::<Map>().expect("checked is_map");
+                let path = map
+                    .get("path")
+                    .filter(|p| p.is_string())
+                    .map(|p| p.clone().into_string().expect("checked is_string"))
+                    .ok_or_else(|| {
+                        bad_argument(
+                            ctx,
+                            format!("element {i} is a map without a string `path`; give #{{path: \"/users/me\", query: #{{...}}}}"),
+                        )
+                    })?;
+                let query = match map.get("query") {
+                    Some(q) if q.is_map() => {
+                        query_pairs(ctx, &q.read_lock::<Map>().expect("checked is_map"))?
+                    }
+                    Some(q) if !q.is_unit() => {
+                        return Err(bad_argument(ctx, format!("element {i}: `query` must be a map")));
+                    }
+                    _ => Vec::new(),
+                };
+                (path, query)
+            } else {
+                return Err(bad_argument(
+                    ctx,
+                    format!(
+                        "element {i} is a {}; give a path string or #{{path, query}}",
+                        item.type_name()
+                    ),
+                ));
+            };
+            query.extend(shared.iter().cloned());
+            Ok(request("GET", &path, query, None))
+        })
+        .collect()
 }
 
 /// The exit code for an error map a script let through, if it is one of ours.
@@ -284,6 +406,23 @@ pub fn register(engine: &mut Engine) {
             z.raw(&ctx, request(method, path, Vec::new(), None))
         },
     );
+    engine.register_fn(
+        "get_many",
+        |ctx: NativeCallContext, z: &mut ZoomApi, paths: Array| {
+            let requests = many_requests(&ctx, &paths, &[])?;
+            z.many(&ctx, requests)
+        },
+    );
+    engine.register_fn(
+        "get_many",
+        |ctx: NativeCallContext, z: &mut ZoomApi, paths: Array, query: Map| {
+            let shared = query_pairs(&ctx, &query)?;
+            let requests = many_requests(&ctx, &paths, &shared)?;
+            z.many(&ctx, requests)
+        },
+    );
+    engine.register_fn("rate_limits", |z: &mut ZoomApi| rate_limits_map(&z.client));
+    engine.register_fn("is_error", |value: Dynamic| is_error(&value));
     super::paging::register(engine);
     super::paths::register(engine);
     engine.register_fn("to_string", |_: &mut ZoomApi| {

@@ -75,6 +75,7 @@ pub struct SimArgs {
     /// Fault injection, deterministic under --seed. Comma-separated KEY=VALUE items:
     /// `5xx=R` (ratio 0..1 of 500/502/503/504 JSON errors), `429=R` (ratio of 429s without
     /// rate-limit headers), `429burst=N` (the first N API calls get a 429 without headers),
+    /// `429daily=N` (the first N API calls get a daily-limit 429 with Retry-After at 00:00 UTC),
     /// `reset=R` (connection dropped without a response), `html=R` (400 text/html body),
     /// `xml=R` (400 XML error body), `empty=R` (502 with an empty body),
     /// `on=api|oauth|all` (where faults apply; default all; 429s only ever hit the API).

@@ -7,6 +7,8 @@
 //! | `5xx=R`       | ratio R (0..=1) of requests answered 500/502/503/504 with a JSON body       |
 //! | `429=R`       | ratio R of API requests answered 429 with Zoom's per-second body, no headers |
 //! | `429burst=N`  | the first N API requests (after start or reset) get that headerless 429     |
+//! | `429daily=N`  | the first N API requests get Zoom's daily-limit 429: `X-RateLimit-Type:    |
+//! |               | Daily-limit` and `Retry-After` at the next 00:00 UTC                        |
 //! | `reset=R`     | ratio R of connections dropped before a response is complete                |
 //! | `html=R`      | ratio R answered `400 text/html` `<html>Bad Request</html>`                 |
 //! | `xml=R`       | ratio R answered `400 application/xml` with a code-300 `<error>` body       |
@@ -36,6 +38,8 @@ pub struct FaultSpec {
     pub server_error: f64,
     pub too_many: f64,
     pub burst_429: u64,
+    /// The first N API requests get a daily-limit 429 (checked before `burst_429`).
+    pub daily_429: u64,
     pub reset: f64,
     pub html: f64,
     pub xml: f64,
@@ -50,6 +54,8 @@ pub enum Fault {
     ServerError(u16),
     /// 429 with the per-second body and no rate-limit headers.
     TooManyRequests,
+    /// 429 with the daily-limit body and Zoom's daily-limit headers.
+    DailyLimit,
     /// Drop the connection.
     Reset,
     Html,
@@ -98,6 +104,11 @@ impl FaultSpec {
                         format!("fault `429burst` needs a whole number, got `{value}`")
                     })?
                 }
+                "429daily" => {
+                    out.daily_429 = value.parse().map_err(|_| {
+                        format!("fault `429daily` needs a whole number, got `{value}`")
+                    })?
+                }
                 "on" => {
                     out.on = match value {
                         "api" => FaultTarget::Api,
@@ -112,7 +123,7 @@ impl FaultSpec {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown fault `{key}` (known: 5xx, 429, 429burst, reset, html, xml, empty, on)"
+                        "unknown fault `{key}` (known: 5xx, 429, 429burst, 429daily, reset, html, xml, empty, on)"
                     ));
                 }
             }
@@ -128,7 +139,7 @@ impl FaultSpec {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.total_ratio() == 0.0 && self.burst_429 == 0
+        self.total_ratio() == 0.0 && self.burst_429 == 0 && self.daily_429 == 0
     }
 
     /// The fault for request number `seq` (counted from 0 over all faultable requests) and
@@ -140,6 +151,11 @@ impl FaultSpec {
         api_seq: Option<u64>,
         surface: Surface,
     ) -> Option<Fault> {
+        if let Some(n) = api_seq
+            && n < self.daily_429
+        {
+            return Some(Fault::DailyLimit);
+        }
         if let Some(n) = api_seq
             && n < self.burst_429
         {
@@ -207,6 +223,9 @@ impl fmt::Display for FaultSpec {
         if self.burst_429 > 0 {
             parts.push(format!("429burst={}", self.burst_429));
         }
+        if self.daily_429 > 0 {
+            parts.push(format!("429daily={}", self.daily_429));
+        }
         match self.on {
             FaultTarget::All => {}
             FaultTarget::Api => parts.push("on=api".into()),
@@ -259,6 +278,21 @@ mod tests {
             Some(Fault::TooManyRequests)
         );
         assert_eq!(s.decide(1, 2, Some(2), Surface::Api), None);
+    }
+
+    #[test]
+    fn daily_limits_come_before_bursts() {
+        let s = FaultSpec::parse("429daily=1,429burst=2").unwrap();
+        assert_eq!(FaultSpec::parse(&s.to_string()).unwrap(), s);
+        assert_eq!(
+            s.decide(1, 0, Some(0), Surface::Api),
+            Some(Fault::DailyLimit)
+        );
+        assert_eq!(
+            s.decide(1, 1, Some(1), Surface::Api),
+            Some(Fault::TooManyRequests)
+        );
+        assert_eq!(s.decide(1, 0, None, Surface::Oauth), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! - `inspect`: `/_sim/log`, `/_sim/stats`, `/_sim/reset`, `/_sim/webhooks/{name}`.
 //!
 //! Fault grammar for `--faults` (see `faults` for details): comma-separated `5xx=R`, `429=R`,
-//! `429burst=N`, `reset=R`, `html=R`, `xml=R`, `empty=R`, `on=api|oauth|all`; R is a ratio 0..1.
+//! `429burst=N`, `429daily=N`, `reset=R`, `html=R`, `xml=R`, `empty=R`, `on=api|oauth|all`; R is a ratio 0..1.
 
 pub mod args;
 mod auth;

@@ -150,7 +150,7 @@ impl Outcome {
             Outcome::Reply(r) => r.status,
             Outcome::Error(e) => e.status,
             Outcome::Fault(Fault::ServerError(s)) => *s,
-            Outcome::Fault(Fault::TooManyRequests) => 429,
+            Outcome::Fault(Fault::TooManyRequests | Fault::DailyLimit) => 429,
             Outcome::Fault(Fault::Reset) => 0,
             Outcome::Fault(Fault::Html | Fault::Xml) => 400,
             Outcome::Fault(Fault::Empty) => 502,
@@ -213,6 +213,21 @@ fn fault_response(fault: Fault) -> Response {
         Fault::TooManyRequests => json_response(
             429,
             &serde_json::json!({"code": 429, "message": super::limits::QPS_MESSAGE}),
+        ),
+        Fault::DailyLimit => with_headers(
+            json_response(
+                429,
+                &serde_json::json!({"code": 429, "message": super::limits::DAILY_MESSAGE}),
+            ),
+            &[
+                ("X-RateLimit-Type".into(), "Daily-limit".into()),
+                ("X-RateLimit-Limit".into(), "30000".into()),
+                ("X-RateLimit-Remaining".into(), "0".into()),
+                (
+                    "Retry-After".into(),
+                    super::limits::next_utc_midnight(Timestamp::now()),
+                ),
+            ],
         ),
         Fault::Html => raw(400, Some("text/html"), "<html>Bad Request</html>"),
         Fault::Xml => raw(

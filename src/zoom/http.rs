@@ -6,15 +6,29 @@
 //! with a body and on no other; 200/201/202/204 are success and an empty body is `null`; a 401
 //! invalidates the token, mints once and retries once; a second 401 is reported, never looped.
 //! Redirects are followed by hand, and only to hosts that may see the token.
+//!
+//! Around each attempt: the category's rate limiter is waited on first (`limits`), and the
+//! answer or failure is judged by `retry`, which may send the request again after a wait. Every
+//! wait is a tokio sleep inside the call's future, so dropping the future (Ctrl-C) stops it.
+//!
+//! Traces: at debug level (`-v`) one line per attempt (method, URL, status, time, attempt),
+//! one per retry and one per limiter wait; at trace level (`-vv`) the request and response
+//! headers too, with `Authorization` shown as `Bearer (redacted)`.
 
+use super::cache::DiskCache;
 use super::dryrun::DryRun;
 use super::errors::{ErrorBody, snippet};
+use super::limits::{LaneState, Plan, RateLimits};
+use super::retry::{LimitKind, Reach, Retrier, RetryPolicy, Verdict, utc};
 use super::token::{Token, TokenProvider};
 use super::{ApiError, ZoomError, normalize_api_url};
+use crate::catalog::{Catalog, Category};
 use crate::config::{DEFAULT_API_URL, Settings};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 use serde_json::Value;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The most redirects followed for one request.
@@ -25,12 +39,25 @@ const MAX_REDIRECTS: usize = 5;
 pub struct ClientOptions {
     /// The longest one request may take, connection included.
     pub timeout: Duration,
+    /// When and how often to retry.
+    pub retry: RetryPolicy,
+    /// The account's plan, which sizes the client-side rate limits.
+    pub plan: Plan,
+    /// The root of the disk token cache (`<root>/tokens/`), or `None` to keep tokens in memory
+    /// only (the library default; the command line turns it on).
+    pub token_cache: Option<PathBuf>,
+    /// The most requests [`ZoomClient::call_many`] keeps in flight at once.
+    pub concurrency: usize,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            plan: Plan::default(),
+            token_cache: None,
+            concurrency: 16,
         }
     }
 }
@@ -95,6 +122,17 @@ pub struct ZoomClient {
     tokens: TokenProvider,
     explicit_api: Option<Url>,
     pub(super) dry_run: DryRun,
+    limits: RateLimits,
+    retry: RetryPolicy,
+    concurrency: usize,
+}
+
+/// A failed attempt that got no usable answer.
+enum Failure {
+    /// Not worth another attempt (a refused redirect, say).
+    Final(ZoomError),
+    /// No answer came; `reach` says whether the server may have seen the request.
+    Transport { error: ZoomError, reach: Reach },
 }
 
 impl ZoomClient {
@@ -107,16 +145,36 @@ impl ZoomClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ZoomError::Config(format!("cannot set up the HTTP client: {e}")))?;
+        let disk = options.token_cache.as_deref().map(DiskCache::new);
         Ok(ZoomClient {
             tokens: TokenProvider::new(
                 http.clone(),
                 &settings.oauth_url,
                 settings.credentials.clone(),
+                disk.as_ref(),
             ),
             http,
             explicit_api: settings.api_url.clone(),
             dry_run: DryRun::default(),
+            limits: RateLimits::new(options.plan),
+            retry: options.retry.clone(),
+            concurrency: options.concurrency.max(1),
         })
+    }
+
+    /// The disk cache file of this app's token, when the disk cache is on.
+    pub fn token_cache_file(&self) -> Option<&std::path::Path> {
+        self.tokens.cache_file()
+    }
+
+    /// The plan the rate limits are sized for.
+    pub fn plan(&self) -> Plan {
+        self.limits.plan()
+    }
+
+    /// The client-side rate limits of every category, as they stand.
+    pub fn rate_limits(&self) -> Vec<LaneState> {
+        self.limits.snapshot()
     }
 
     /// A fresh token (minted if needed).
@@ -151,7 +209,8 @@ impl ZoomClient {
         build_url(&base, request)
     }
 
-    /// Send a request; any HTTP status is an `Ok`.
+    /// Send a request; any HTTP status is an `Ok`. Rate limits are waited for, 429s, 5xx
+    /// and network failures retried as `retry` allows; a daily limit is an error at once.
     pub async fn send(&self, request: &Request) -> Result<Response, ZoomError> {
         let method = Method::from_bytes(request.method.as_bytes()).map_err(|_| {
             ZoomError::Refused(format!(
@@ -159,27 +218,132 @@ impl ZoomClient {
                 request.method
             ))
         })?;
-        let mut token = self.tokens.token().await?;
+        let first = self.tokens.token().await?;
         if self.dry_run.intercepts(method.as_str()) {
-            let url = build_url(&self.api_base(&token), request)?;
+            let url = build_url(&self.api_base(&first), request)?;
             return Ok(self.dry_run.answer(request, &url));
         }
+        let category = category_of(
+            method.as_str(),
+            &build_url(&self.api_base(&first), request)?,
+        );
+        let mut first = Some(first);
+        let mut retrier = Retrier::new(&self.retry);
         let mut reminted = false;
         loop {
-            let url = build_url(&self.api_base(&token), request)?;
-            let response = self
-                .send_following_redirects(&method, url, request, &token)
-                .await?;
-            if response.status == 401 && !reminted {
-                // Expired early, revoked by another mint, or a foreign token: mint once, retry once.
-                tracing::debug!(path = %response.path, "401 from the API: minting a new token and retrying once");
-                self.tokens.invalidate(&token).await;
-                token = self.tokens.token().await?;
-                reminted = true;
-                continue;
+            let waited = self.limits.acquire(category).await;
+            if !waited.is_zero() {
+                tracing::debug!(
+                    category = category.name(),
+                    waited_ms = waited.as_millis() as u64,
+                    "rate limit: waited for a slot"
+                );
             }
-            return Ok(response);
+            // Asked again for each later attempt: a retry after a long wait may need a fresh
+            // token. (The first attempt uses the one it was routed with, even one that is due
+            // for renewal already, so a token that never looks fresh costs one mint, not two.)
+            let token = match first.take() {
+                Some(token) => token,
+                None => self.tokens.token().await?,
+            };
+            let url = build_url(&self.api_base(&token), request)?;
+            let attempt = retrier.retries_done() + 1;
+            let verdict = match self
+                .send_following_redirects(&method, url.clone(), request, &token, attempt)
+                .await
+            {
+                Ok(response) => {
+                    self.limits.observe(
+                        category,
+                        response.header("x-ratelimit-limit"),
+                        response.header("x-ratelimit-remaining"),
+                    );
+                    if response.status == 401 && !reminted {
+                        // Expired early, revoked by another mint, or a foreign token: mint once,
+                        // retry once.
+                        tracing::debug!(path = %response.path, "401 from the API: minting a new token and retrying once");
+                        self.tokens.invalidate(&token).await;
+                        reminted = true;
+                        continue;
+                    }
+                    let verdict =
+                        retrier.after_response(method.as_str(), &response, jiff::Timestamp::now());
+                    if response.status == 429 {
+                        // Slow the category down for a per-second limit; a daily one is only counted.
+                        match super::retry::classify_429(&response, jiff::Timestamp::now()).kind {
+                            LimitKind::PerSecond => self.limits.throttled(category),
+                            LimitKind::Daily => self.limits.daily_limited(category),
+                        }
+                    }
+                    match verdict {
+                        Verdict::Stop => return Ok(response),
+                        Verdict::DailyLimit { resets_at } => {
+                            let mut error = api_error(&request.method, &response);
+                            error.resets_at = Some(resets_at);
+                            error.note = Some(format!(
+                                "the daily limit resets at {} (UTC); run again after that",
+                                utc(resets_at)
+                            ));
+                            tracing::debug!(
+                                path = %response.path,
+                                resets_at = %utc(resets_at),
+                                "daily rate limit reached: not retrying"
+                            );
+                            return Err(ZoomError::Api(Box::new(error)));
+                        }
+                        retry => retry,
+                    }
+                }
+                Err(Failure::Final(error)) => return Err(error),
+                Err(Failure::Transport { error, reach }) => {
+                    let cause = match &error {
+                        ZoomError::Network { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    match retrier.after_transport_error(method.as_str(), reach, &cause) {
+                        Verdict::Retry { wait, reason } => Verdict::Retry { wait, reason },
+                        _ => {
+                            if reach == Reach::MaybeSent && method == Method::POST {
+                                tracing::debug!("not resending the POST: it may have reached Zoom");
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
+            };
+            if let Verdict::Retry { wait, reason } = verdict {
+                tracing::debug!(
+                    method = %method,
+                    url = %url,
+                    retry = retrier.retries_done(),
+                    of = self.retry.retries,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying after {reason}"
+                );
+                tokio::time::sleep(wait).await;
+            }
         }
+    }
+
+    /// Send GET requests concurrently (at most [`ClientOptions::concurrency`] in flight, within
+    /// the rate limits) and return each one's outcome, in the order given.
+    pub async fn call_many(&self, requests: Vec<Request>) -> Vec<Result<Value, ZoomError>> {
+        let count = requests.len();
+        let mut results: Vec<Option<Result<Value, ZoomError>>> = (0..count).map(|_| None).collect();
+        let mut outcomes = futures_util::stream::iter(
+            requests
+                .into_iter()
+                .enumerate()
+                .map(|(i, request)| async move { (i, self.call(&request).await) }),
+        )
+        .buffer_unordered(self.concurrency);
+        while let Some((i, outcome)) = outcomes.next().await {
+            results[i] = Some(outcome);
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every request yields an outcome"))
+            .collect()
     }
 
     /// Send a request and return its body; a non-2xx status is an error.
@@ -201,7 +365,8 @@ impl ZoomClient {
         mut url: Url,
         request: &Request,
         token: &Token,
-    ) -> Result<Response, ZoomError> {
+        attempt: u32,
+    ) -> Result<Response, Failure> {
         let path = url.path().to_string();
         for _ in 0..=MAX_REDIRECTS {
             let started = Instant::now();
@@ -215,18 +380,49 @@ impl ZoomClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(serde_json::to_vec(body).expect("a JSON value serialises"));
             }
-            let sent = builder
-                .send()
-                .await
-                .map_err(|e| ZoomError::network(method.as_str(), url.as_str(), &e))?;
+            let built = builder.build().map_err(|e| {
+                Failure::Final(ZoomError::network(method.as_str(), url.as_str(), &e))
+            })?;
+            if tracing::enabled!(tracing::Level::TRACE) {
+                tracing::trace!(
+                    "request {method} {url} headers: {}",
+                    redacted_headers(built.headers())
+                );
+            }
+            let sent = self.http.execute(built).await.map_err(|e| {
+                let reach = if e.is_connect() {
+                    Reach::NotSent
+                } else {
+                    Reach::MaybeSent
+                };
+                tracing::debug!(
+                    method = %method,
+                    url = %url,
+                    attempt,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "api call failed: {}",
+                    if reach == Reach::NotSent { "no connection" } else { "no answer" }
+                );
+                Failure::Transport {
+                    error: ZoomError::network(method.as_str(), url.as_str(), &e),
+                    reach,
+                }
+            })?;
             let status = sent.status().as_u16();
             tracing::debug!(
                 method = %method,
                 url = %url,
                 status,
                 elapsed_ms = started.elapsed().as_millis() as u64,
+                attempt,
                 "api call"
             );
+            if tracing::enabled!(tracing::Level::TRACE) {
+                tracing::trace!(
+                    "response {status} headers: {}",
+                    redacted_headers(sent.headers())
+                );
+            }
             if sent.status().is_redirection()
                 && let Some(location) = sent.headers().get(LOCATION)
             {
@@ -235,17 +431,18 @@ impl ZoomClient {
                     .ok()
                     .and_then(|l| url.join(l).ok())
                     .ok_or_else(|| {
-                        ZoomError::Refused(format!(
+                        Failure::Final(ZoomError::Refused(format!(
                             "{method} {path}: HTTP {status} redirect with an unreadable Location header"
-                        ))
+                        )))
                     })?;
                 if normalize_api_url(target.as_str()).is_none() {
-                    return Err(ZoomError::Refused(format!(
+                    return Err(Failure::Final(ZoomError::Refused(format!(
                         "{method} {path}: HTTP {status} redirects to {}, which is not a Zoom host; \
                          zoomsh does not send the token there",
                         origin(&target)
-                    )));
+                    ))));
                 }
+                tracing::debug!(method = %method, from = %url, to = %target, "following a redirect");
                 url = target;
                 continue;
             }
@@ -259,10 +456,10 @@ impl ZoomClient {
                     )
                 })
                 .collect();
-            let bytes = sent
-                .bytes()
-                .await
-                .map_err(|e| ZoomError::network(method.as_str(), url.as_str(), &e))?;
+            let bytes = sent.bytes().await.map_err(|e| Failure::Transport {
+                error: ZoomError::network(method.as_str(), url.as_str(), &e),
+                reach: Reach::MaybeSent,
+            })?;
             return Ok(Response {
                 status,
                 headers,
@@ -270,10 +467,40 @@ impl ZoomClient {
                 path,
             });
         }
-        Err(ZoomError::Refused(format!(
+        Err(Failure::Final(ZoomError::Refused(format!(
             "{method} {path}: more than {MAX_REDIRECTS} redirects; stopped"
-        )))
+        ))))
     }
+}
+
+/// The rate-limit category of a request, from the catalog; Medium for paths it does not know.
+fn category_of(method: &str, url: &Url) -> Category {
+    Catalog::get()
+        .find(method, url.path())
+        .map(|e| e.category())
+        .unwrap_or(Category::Medium)
+}
+
+/// Headers for a trace line, `Authorization` (and anything else marked sensitive) redacted.
+fn redacted_headers(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let value = if v.is_sensitive() || k == AUTHORIZATION {
+                let scheme = v
+                    .to_str()
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next())
+                    .filter(|s| s.eq_ignore_ascii_case("bearer") || s.eq_ignore_ascii_case("basic"))
+                    .unwrap_or("");
+                format!("{scheme} (redacted)").trim_start().to_string()
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            format!("{k}: {value}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn bearer(token: &Token) -> HeaderValue {
@@ -369,6 +596,7 @@ pub(crate) fn api_error(method: &str, response: &Response) -> ApiError {
         path: response.path.clone(),
         tracking_id: response.header("x-zm-trackingid").map(str::to_string),
         note: None,
+        resets_at: None,
     }
 }
 

@@ -5,17 +5,23 @@
 //! non-2xx status into a [`ZoomError::Api`]. Everything here is async and runs on the tokio
 //! runtime that owns all of zoomsh's I/O.
 
+mod cache;
 mod dryrun;
 mod errors;
 mod http;
+pub mod limits;
 pub mod paging;
 pub mod paths;
+pub mod retry;
 mod token;
 
+pub use cache::DiskCache;
 pub use dryrun::DryRunSummary;
 pub use errors::{ErrorBody, snippet};
 pub use http::{ClientOptions, Request, Response, ZoomClient};
+pub use limits::{LaneState, Plan};
 pub use paging::{Page, PageOptions, PageWalker};
+pub use retry::RetryPolicy;
 pub use token::Token;
 
 use crate::config::is_loopback;
@@ -130,6 +136,8 @@ pub struct ApiError {
     /// What zoomsh knows about the cause, shown instead of the generic hint (for example which
     /// page of a walk an expired page token broke).
     pub note: Option<String>,
+    /// For a daily rate limit: when it resets.
+    pub resets_at: Option<jiff::Timestamp>,
 }
 
 impl fmt::Display for ApiError {
@@ -165,6 +173,9 @@ impl ApiError {
             ),
             (401, _) => Some("the token was refused twice; check that the app is activated"),
             (_, Some(1001)) => Some("check the user id or email"),
+            (429, _) => Some(
+                "Zoom's rate limit held through every retry; try again later, or raise --retries",
+            ),
             (404, _) if self.code.is_none() => Some("check the path against `zoomsh endpoints`"),
             _ => None,
         }
@@ -220,6 +231,7 @@ mod tests {
             path: "/v2/users".into(),
             tracking_id: Some("v=2.0;rid=X".into()),
             note: None,
+            resets_at: None,
         };
         assert_eq!(
             e.to_string(),

@@ -10,9 +10,15 @@
 //! so N concurrent calls on a cold cache cause exactly one token request (Zoom used to revoke a
 //! token when another was minted, and may still cap live tokens: BEHAVIOR.md §1.5).
 //!
+//! Across processes, an optional disk cache ([`super::cache`]) holds the token: a fresh one on
+//! disk is used as is; otherwise the app's cache file is locked, read again (another process may
+//! have just minted), and only then is a token minted and written. A token that drew a 401 is
+//! never taken from disk again by this process.
+//!
 //! Token endpoint errors become one-line messages naming the setting that is most likely wrong
 //! (CASES.md B01–B03). Neither the secret nor a token ever reaches a message or a log line.
 
+use super::cache::{Slot, Stored};
 use super::errors::{ErrorBody, snippet};
 use super::{ZoomError, normalize_api_url};
 use crate::config::Credentials;
@@ -67,8 +73,17 @@ pub struct TokenProvider {
     http: reqwest::Client,
     token_url: Url,
     credentials: Result<Credentials, String>,
-    cached: Mutex<Option<Token>>,
+    cached: Mutex<Cached>,
+    /// The app's slot in the disk cache, when that is on.
+    disk: Option<Slot>,
     minted: std::sync::atomic::AtomicU64,
+}
+
+#[derive(Default)]
+struct Cached {
+    token: Option<Token>,
+    /// The last token the API refused: not to be picked up from disk again.
+    rejected: Option<Secret>,
 }
 
 impl TokenProvider {
@@ -76,16 +91,27 @@ impl TokenProvider {
         http: reqwest::Client,
         oauth_url: &Url,
         credentials: Result<Credentials, String>,
+        disk: Option<&super::cache::DiskCache>,
     ) -> TokenProvider {
         let base = oauth_url.as_str().trim_end_matches('/');
         let token_url = Url::parse(&format!("{base}/oauth/token")).expect("base URL + path parses");
+        let disk = match (disk, &credentials) {
+            (Some(cache), Ok(creds)) => Some(cache.slot(base, creds)),
+            _ => None,
+        };
         TokenProvider {
             http,
             token_url,
             credentials,
-            cached: Mutex::new(None),
+            cached: Mutex::new(Cached::default()),
+            disk,
             minted: Default::default(),
         }
+    }
+
+    /// The disk cache file of this app's token, when the disk cache is on.
+    pub fn cache_file(&self) -> Option<&std::path::Path> {
+        self.disk.as_ref().map(|slot| slot.path())
     }
 
     /// How many tokens this provider has minted.
@@ -96,12 +122,75 @@ impl TokenProvider {
     /// A fresh token: the cached one, or a new one minted while every other caller waits.
     pub async fn token(&self) -> Result<Token, ZoomError> {
         let mut cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref().filter(|t| t.is_fresh()) {
+        if let Some(token) = cached.token.as_ref().filter(|t| t.is_fresh()) {
             return Ok(token.clone());
         }
-        let token = self.mint().await?;
-        *cached = Some(token.clone());
+        let token = match &self.disk {
+            Some(slot) => self.token_via_disk(slot, &cached).await?,
+            None => self.mint().await?,
+        };
+        cached.token = Some(token.clone());
         Ok(token)
+    }
+
+    /// The disk cache's token if it is fresh; else mint under the file lock, after reading the
+    /// file again in case another process minted while this one waited.
+    async fn token_via_disk(&self, slot: &Slot, cached: &Cached) -> Result<Token, ZoomError> {
+        if let Some(token) = self.read_disk(slot, cached) {
+            return Ok(token);
+        }
+        let lock = match slot.lock().await {
+            Ok(Some(lock)) => Some(lock),
+            Ok(None) => {
+                tracing::warn!(
+                    "token cache: another zoomsh has held the lock on {} for long; minting without it",
+                    slot.path().display()
+                );
+                None
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "token cache: cannot lock {} ({e}); minting without it",
+                    slot.path().display()
+                );
+                None
+            }
+        };
+        if let Some(token) = self.read_disk(slot, cached) {
+            return Ok(token);
+        }
+        let token = self.mint().await?;
+        if let Err(e) = slot.write(&stored(&token)) {
+            tracing::warn!(
+                "token cache: cannot write {} ({e}); the token is kept in memory only",
+                slot.path().display()
+            );
+        }
+        drop(lock);
+        Ok(token)
+    }
+
+    fn read_disk(&self, slot: &Slot, cached: &Cached) -> Option<Token> {
+        let stored = match slot.read() {
+            Ok(s) => s?,
+            Err(e) => {
+                tracing::warn!(
+                    "token cache: cannot read {} ({e}); minting instead",
+                    slot.path().display()
+                );
+                return None;
+            }
+        };
+        if cached.rejected.as_ref() == Some(&stored.access_token) {
+            return None;
+        }
+        let token = from_stored(stored);
+        if token.is_fresh() {
+            tracing::debug!(file = %slot.path().display(), "token cache: using the cached token");
+            Some(token)
+        } else {
+            None
+        }
     }
 
     /// Drop the cached token if it is still `stale` (a 401 said so). A token another caller has
@@ -109,11 +198,13 @@ impl TokenProvider {
     pub async fn invalidate(&self, stale: &Token) {
         let mut cached = self.cached.lock().await;
         if cached
+            .token
             .as_ref()
             .is_some_and(|t| t.access_token == stale.access_token)
         {
-            *cached = None;
+            cached.token = None;
         }
+        cached.rejected = Some(stale.access_token.clone());
     }
 
     async fn mint(&self) -> Result<Token, ZoomError> {
@@ -175,6 +266,35 @@ impl TokenProvider {
             expires_at: sent_at + lifetime,
             expires_at_wall: sent_at_wall + lifetime,
         })
+    }
+}
+
+fn stored(token: &Token) -> Stored {
+    Stored {
+        access_token: token.access_token.clone(),
+        token_type: token.token_type.clone(),
+        scope: token.scope.clone(),
+        api_url: token.api_url.as_ref().map(|u| u.to_string()),
+        expires_in: token.expires_in,
+        expires_at: token.expires_at_wall,
+    }
+}
+
+/// A token read from disk; its monotonic expiry is derived from the wall-clock one.
+fn from_stored(s: Stored) -> Token {
+    let now_wall = SystemTime::now();
+    let left = s
+        .expires_at
+        .duration_since(now_wall)
+        .unwrap_or(Duration::ZERO);
+    Token {
+        access_token: s.access_token,
+        token_type: s.token_type,
+        scope: s.scope,
+        api_url: s.api_url.as_deref().and_then(normalize_api_url),
+        expires_in: s.expires_in,
+        expires_at: Instant::now() + left,
+        expires_at_wall: s.expires_at,
     }
 }
 

@@ -9,6 +9,7 @@ mod examples;
 mod library;
 mod profiles;
 mod properties;
+mod resilience;
 mod script_power;
 mod scripts;
 mod sim_data;
