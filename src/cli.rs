@@ -653,7 +653,7 @@ fn print_script_value(value: &Dynamic, printer: &Printer) -> Result<(), Error> {
             None => Ok(()),
         },
         Err(e) => Err(Error::Usage(format!(
-            "the value cannot be shown as JSON ({e}); return maps, arrays, strings and numbers, or drop --output/--jq"
+            "the value cannot be shown as JSON ({e}); or drop --output and --jq"
         ))),
     }
 }

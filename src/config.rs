@@ -374,6 +374,82 @@ mod tests {
         assert_eq!(s.oauth_url.as_str(), "https://zoom.us/");
     }
 
+    fn profile(toml_text: &str) -> Selected {
+        let file =
+            crate::profile::ConfigFile::parse(toml_text, Path::new("/c/config.toml")).unwrap();
+        Selected {
+            name: "work".into(),
+            path: "/c/config.toml".into(),
+            profile: file.profiles["work"].clone(),
+        }
+    }
+
+    #[test]
+    fn flags_then_env_then_profile_then_defaults() {
+        let p = profile(
+            "[profiles.work]\naccount_id = \"P-ACC\"\nclient_id = \"P-CID\"\n\
+             client_secret = \"p-secret\"\napi_url = \"https://api-p.zoom.us\"\n\
+             oauth_url = \"https://p.zoom.us\"\n",
+        );
+        // The profile alone: every value from it.
+        let s = Settings::resolve_with_profile(&Overrides::default(), &Env::default(), Some(&p))
+            .unwrap();
+        let c = s.credentials.unwrap();
+        assert_eq!(
+            (c.account_id.as_str(), c.client_id.as_str()),
+            ("P-ACC", "P-CID")
+        );
+        assert_eq!(c.client_secret.expose(), "p-secret");
+        assert_eq!(s.oauth_url.as_str(), "https://p.zoom.us/");
+        assert_eq!(s.api_url.unwrap().as_str(), "https://api-p.zoom.us/");
+        // The environment over the profile, field by field; a flag over both.
+        let env = Env::from_pairs([
+            ("ZOOM_CLIENT_ID", "E-CID"),
+            ("ZOOM_CLIENT_SECRET", "e-secret"),
+            ("ZOOMSH_API_URL", "https://api-e.zoom.us"),
+            ("ZOOMSH_OAUTH_URL", "https://e.zoom.us"),
+        ]);
+        let o = Overrides {
+            api_url: Some("https://api-f.zoom.us".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve_with_profile(&o, &env, Some(&p)).unwrap();
+        let c = s.credentials.unwrap();
+        assert_eq!(
+            (c.account_id.as_str(), c.client_id.as_str()),
+            ("P-ACC", "E-CID")
+        );
+        assert_eq!(c.client_secret.expose(), "e-secret");
+        assert_eq!(s.oauth_url.as_str(), "https://e.zoom.us/");
+        assert_eq!(s.api_url.unwrap().as_str(), "https://api-f.zoom.us/");
+        // No profile value and no environment: the defaults.
+        let s = Settings::resolve_with_profile(
+            &Overrides::default(),
+            &Env::default(),
+            Some(&profile("[profiles.work]\n")),
+        )
+        .unwrap();
+        assert_eq!(s.oauth_url.as_str(), "https://zoom.us/");
+        assert!(s.api_url.is_none());
+        assert_eq!(
+            s.credentials.unwrap_err(),
+            "ZOOM_ACCOUNT_ID is not set and profile \"work\" in /c/config.toml has no account_id: \
+             add it there, or export ZOOM_ACCOUNT_ID"
+        );
+    }
+
+    #[test]
+    fn a_bad_url_in_a_profile_names_the_profile() {
+        let p = profile("[profiles.work]\napi_url = \"http://api.example.com\"\n");
+        let e = Settings::resolve_with_profile(&Overrides::default(), &Env::default(), Some(&p))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("profile \"work\" api_url uses plain http to a non-loopback host"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn client_options_come_from_flags_then_env() {
         let env = Env::from_pairs([
