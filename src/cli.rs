@@ -20,7 +20,7 @@ use crate::script::table::{Grid, render};
 use crate::secret_file::warn_if_exposed;
 use crate::session::Session;
 use crate::sim::{self, SimArgs};
-use crate::zoom::{ClientOptions, Plan};
+use crate::zoom::{ClientOptions, DiskCache, Plan};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rhai::{Dynamic, Map};
 use std::io::IsTerminal;
@@ -219,6 +219,12 @@ pub enum AuthCommand {
     /// Mint (or reuse) a token and show the account, API host, scopes, expiry and cache
     /// location; never the token itself
     Status,
+    /// Drop the cached token of the app in effect (the next call mints a new one)
+    Logout {
+        /// Drop every cached token, of every app and account
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -357,6 +363,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 ConfigCommand::Show => commands::config::show(cli.profile.as_deref(), &env),
             };
         }
+        Command::Auth {
+            command: AuthCommand::Logout { all: true },
+        } => {
+            let env = load_env()?;
+            let root = DiskCache::default_root(env.get("ZOOMSH_CACHE_DIR").as_deref())
+                .ok_or_else(|| {
+                    Error::Usage(
+                        "cannot tell where the token cache is (no home directory); set ZOOMSH_CACHE_DIR"
+                            .into(),
+                    )
+                })?;
+            return auth::logout_all(&root);
+        }
         _ => {}
     }
     let globals = Globals {
@@ -441,6 +460,9 @@ fn run_command(command: Command, opened: &Opened, lib_dirs: &[PathBuf]) -> Resul
                 cache: session.client().token_cache_file(),
             },
         ),
+        Command::Auth {
+            command: AuthCommand::Logout { .. },
+        } => auth::logout(session),
         Command::Token => {
             let token = session.runtime().block_on(session.client().token())?;
             write_stdout(&format!("{}\n", token.access_token.expose()))

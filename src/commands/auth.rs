@@ -2,11 +2,13 @@
 //!
 //! `status` mints (or reuses) a token and says what it is good for: the account, the hosts, the
 //! scopes, when it expires and where tokens are cached. It never prints the token itself, so its
-//! output is safe to paste into a support ticket. `logout` drops cached tokens.
+//! output is safe to paste into a support ticket. `logout` drops cached tokens from the shared
+//! disk cache (the one app's in effect, or `--all`); the next call mints a new one.
 
 use crate::error::Error;
 use crate::output::write_stdout;
 use crate::session::Session;
+use crate::zoom::DiskCache;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Instant, SystemTime};
@@ -15,7 +17,7 @@ use std::time::{Instant, SystemTime};
 pub struct Origin<'a> {
     /// `name (path)` of the config-file profile in use, if any.
     pub profile: Option<String>,
-    /// The token cache directory, if tokens are cached on disk.
+    /// The file this app's token is cached in, if tokens are cached on disk.
     pub cache: Option<&'a Path>,
 }
 
@@ -42,6 +44,13 @@ pub fn status(session: &Session, origin: &Origin) -> Result<(), Error> {
         "api host",
         client.api_base(&token).as_str().trim_end_matches('/'),
     );
+    line(
+        "plan",
+        &format!(
+            "{} (sizes the client-side rate limits)",
+            client.plan().name()
+        ),
+    );
     line("expires", &expiry(token.expires_at_wall, token.expires_at));
     let cache = match origin.cache {
         Some(dir) => dir.display().to_string(),
@@ -54,6 +63,72 @@ pub fn status(session: &Session, origin: &Origin) -> Result<(), Error> {
         let _ = writeln!(out, "  {chunk}");
     }
     write_stdout(&out)
+}
+
+/// `zoomsh auth logout`: drop the cached token of the app in effect.
+pub fn logout(session: &Session) -> Result<(), Error> {
+    let account = session
+        .settings()
+        .credentials
+        .as_ref()
+        .map(|c| c.account_id.clone())
+        .map_err(|m| Error::Usage(m.clone()))?;
+    let Some(path) = session.client().token_cache_file() else {
+        return write_stdout(
+            "the token cache is off (--no-token-cache, ZOOMSH_NO_TOKEN_CACHE or --sim): no token was stored\n",
+        );
+    };
+    match std::fs::remove_file(path) {
+        Ok(()) => write_stdout(&format!(
+            "dropped the cached token of account {account} ({})\n",
+            path.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_stdout(&format!(
+            "no cached token for account {account} ({})\n",
+            path.display()
+        )),
+        Err(e) => Err(Error::Io(format!(
+            "cannot remove the cached token {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// `zoomsh auth logout --all`: drop every cached token under `root` (no credentials needed).
+pub fn logout_all(root: &Path) -> Result<(), Error> {
+    let cache = DiskCache::new(root);
+    let dir = cache.dir();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return write_stdout(&format!(
+                "no cached tokens ({} does not exist)\n",
+                dir.display()
+            ));
+        }
+        Err(e) => {
+            return Err(Error::Io(format!("cannot read {}: {e}", dir.display())));
+        }
+    };
+    let mut dropped = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Token files only; the lock files may be held by a running zoomsh.
+        if path.extension().is_some_and(|x| x == "json") {
+            std::fs::remove_file(&path).map_err(|e| {
+                Error::Io(format!(
+                    "cannot remove the cached token {}: {e}",
+                    path.display()
+                ))
+            })?;
+            dropped += 1;
+        }
+    }
+    let noun = if dropped == 1 { "token" } else { "tokens" };
+    write_stdout(&format!(
+        "dropped {dropped} cached {noun} from {}\n",
+        dir.display()
+    ))
 }
 
 /// `2026-12-03T10:47:12Z (in 59m 59s)`.

@@ -380,16 +380,27 @@ fn auth_status_shows_everything_but_the_token() {
     assert_eq!(lines[1], format!("client id:   {}", sim::DEMO_CLIENT_ID));
     assert_eq!(lines[2], format!("oauth host:  {}", sim.url()));
     assert_eq!(lines[3], format!("api host:    {}", sim.url()));
+    assert_eq!(
+        lines[4],
+        "plan:        pro (sizes the client-side rate limits)"
+    );
     // expires:     2026-12-03T09:50:17Z (in 59m 59s)
-    let expires = lines[4].strip_prefix("expires:     ").unwrap();
+    let expires = lines[5].strip_prefix("expires:     ").unwrap();
     let (when, left) = expires.split_once(' ').unwrap();
     assert!(when.parse::<jiff::Timestamp>().is_ok(), "{run:?}");
     assert!(
         left.starts_with("(in 59m ") && left.ends_with("s)"),
         "{run:?}"
     );
-    assert_eq!(lines[6], "scopes:      2");
-    assert_eq!(lines[7], "  meeting:read:admin user:read:admin");
+    let cache = lines[6].strip_prefix("token cache: ").unwrap();
+    // In the user's cache dir ($XDG_CACHE_HOME, a temporary directory here, gone after the run).
+    assert!(
+        cache.contains("/cache/zoomsh/tokens/") && cache.ends_with(".json"),
+        "{run:?}"
+    );
+    assert_eq!(lines[7], "scopes:      2");
+    assert_eq!(lines[8], "  meeting:read:admin user:read:admin");
+    assert_eq!(lines.len(), 9);
     for token in sim.sim.issued_tokens() {
         assert!(!run.stdout.contains(&token) && !run.stderr.contains(&token));
     }
@@ -562,5 +573,56 @@ fn paginate_shows_progress_on_a_terminal() {
     assert!(
         screen.starts_with("GET /users ") && screen.contains(&format!("/{total} items (")),
         "{screen:?}"
+    );
+}
+
+#[test]
+fn auth_logout_drops_the_cached_token() {
+    let sim = Sim::start();
+    let cache = tempfile::tempdir().unwrap();
+    let zoomsh = || {
+        sim.zoomsh()
+            .env("ZOOMSH_CACHE_DIR", cache.path().to_str().unwrap())
+    };
+    zoomsh().args(["get", "/users/me"]).run().success();
+    zoomsh().args(["get", "/users/me"]).run().success();
+    assert_eq!(
+        sim.stats().tokens_minted,
+        1,
+        "the second run used the cached token"
+    );
+
+    let run = zoomsh().args(["auth", "logout"]).run();
+    run.success();
+    let tokens = cache.path().join("tokens");
+    let file = run
+        .stdout
+        .strip_prefix("dropped the cached token of account ACC1demo (")
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{run:?}"));
+    assert!(
+        file.starts_with(tokens.to_str().unwrap()) && file.ends_with(".json"),
+        "{run:?}"
+    );
+    assert!(!std::path::Path::new(file).exists());
+    let run = zoomsh().args(["auth", "logout"]).run();
+    assert_eq!(
+        run.stdout,
+        format!("no cached token for account ACC1demo ({file})\n")
+    );
+
+    zoomsh().args(["get", "/users/me"]).run().success();
+    assert_eq!(sim.stats().tokens_minted, 2, "a new token after logout");
+    let run = zoomsh().args(["auth", "logout", "--all"]).run();
+    run.success();
+    assert_eq!(
+        run.stdout,
+        format!("dropped 1 cached token from {}\n", tokens.display())
+    );
+    // With the cache off there is nothing to drop.
+    let run = zoomsh().args(["--no-token-cache", "auth", "logout"]).run();
+    assert_eq!(
+        run.stdout,
+        "the token cache is off (--no-token-cache, ZOOMSH_NO_TOKEN_CACHE or --sim): no token was stored\n"
     );
 }

@@ -223,3 +223,40 @@ fn a_secret_file_others_can_read_gets_a_warning() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_profiles_plan_sizes_the_rate_limits_below_the_flag() {
+    let sim = Sim::start();
+    let text = format!(
+        "{}plan = \"free\"\n",
+        secret_cmd_profile(
+            &sim,
+            "default",
+            &format!("printf %s {}", sim::DEMO_CLIENT_SECRET)
+        )
+    );
+    let plan_line = |run: &crate::harness::Run| {
+        run.lines()
+            .into_iter()
+            .find(|l| l.starts_with("plan:"))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{run:?}"))
+    };
+    let (z, path) = with_config(&text);
+    let run = z.args(["auth", "status"]).run();
+    run.success();
+    assert_eq!(
+        plan_line(&run),
+        "plan:        free (sizes the client-side rate limits)"
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("\nprofile:     default ({})\n", path.display()))
+    );
+    let (z, _) = with_config(&text);
+    let run = z.args(["--plan", "business", "auth", "status"]).run();
+    assert_eq!(
+        plan_line(&run),
+        "plan:        business (sizes the client-side rate limits)"
+    );
+}
