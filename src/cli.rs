@@ -114,6 +114,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS")]
     pub max_retry_time: Option<String>,
 
+    /// Send DELETE calls in the REPL without asking first
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -399,14 +403,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         opened.session.client().set_dry_run(true);
     }
     let shows_summary = cli.dry_run && !matches!(command, Command::Token | Command::Auth { .. });
-    let result = run_command(command, &opened, &cli.lib);
+    let result = run_command(command, &opened, &cli.lib, cli.yes);
     if shows_summary {
         eprintln!("dry-run: {}", opened.session.client().dry_run_summary());
     }
     result
 }
 
-fn run_command(command: Command, opened: &Opened, lib_dirs: &[PathBuf]) -> Result<(), Error> {
+fn run_command(
+    command: Command,
+    opened: &Opened,
+    lib_dirs: &[PathBuf],
+    yes: bool,
+) -> Result<(), Error> {
     let session = &opened.session;
     match command {
         Command::Run {
@@ -469,7 +478,7 @@ fn run_command(command: Command, opened: &Opened, lib_dirs: &[PathBuf]) -> Resul
         }
         Command::Repl => {
             session.cancel_on_ctrl_c();
-            repl::run(session)
+            repl::run(session, repl::ReplOptions { yes })
         }
         Command::Sim(_)
         | Command::Check { .. }

@@ -21,12 +21,18 @@ type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 /// (Rhai's tag type is `i32` or `i16` by platform; the value fits both.)
 pub const ERROR_TAG: i16 = 0x2E44;
 
+/// Asked before a DELETE is sent: `Ok(())` sends it, `Err(reason)` stops it and the call throws
+/// a `refused` error naming the reason. The REPL sets one that asks on the terminal; this crate
+/// knows nothing of how it asks.
+pub type Confirm = Arc<dyn Fn(&Request) -> Result<(), String> + Send + Sync>;
+
 /// The value behind `zoom` in scripts. Cloning is cheap: it is a handle.
 #[derive(Clone)]
 pub struct ZoomApi {
     client: Arc<ZoomClient>,
     runtime: Handle,
     cancel: Cancel,
+    confirm: Option<Confirm>,
 }
 
 impl ZoomApi {
@@ -35,6 +41,29 @@ impl ZoomApi {
             client,
             runtime,
             cancel,
+            confirm: None,
+        }
+    }
+
+    /// Ask `confirm` before each DELETE.
+    pub fn with_confirm(mut self, confirm: Confirm) -> ZoomApi {
+        self.confirm = Some(confirm);
+        self
+    }
+
+    /// Does the confirmation hook let this request go? Only DELETEs are asked about.
+    fn confirmed(&self, request: &Request, pos: Position) -> Result<(), Box<EvalAltResult>> {
+        match &self.confirm {
+            Some(confirm) if request.method == "DELETE" => confirm(request).map_err(|reason| {
+                throw(
+                    &ZoomError::Refused(format!(
+                        "DELETE {} was not sent: {reason}",
+                        request.path
+                    )),
+                    pos,
+                )
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -70,6 +99,7 @@ impl ZoomApi {
     }
 
     fn call(&self, ctx: &NativeCallContext, request: Request) -> RhaiResult {
+        self.confirmed(&request, ctx.call_position())?;
         let client = self.client.clone();
         let body = self.block_on(
             async move { client.call(&request).await },
@@ -95,6 +125,7 @@ impl ZoomApi {
     }
 
     fn raw(&self, ctx: &NativeCallContext, request: Request) -> RhaiResult {
+        self.confirmed(&request, ctx.call_position())?;
         let client = self.client.clone();
         let response = self.block_on(
             async move { client.send(&request).await },

@@ -11,7 +11,7 @@
 //! The host must be created and used on one thread (Rhai values are not `Send`); it must not be
 //! a tokio worker thread, because `zoom` calls block on the runtime.
 
-use super::bindings::{self, ZoomApi};
+use super::bindings::{self, Confirm, ZoomApi};
 use super::helpers::{self, Helpers, HttpApi};
 use super::modules::{LibraryResolver, ModulePath};
 use super::report::{self, Source};
@@ -79,6 +79,8 @@ pub struct HostOptions {
     /// The base URL of the in-process simulator (`--sim`); [`crate::Session::host`] sets it.
     /// Scripts see it as `simulator.url`, and `simulator.webhooks` for the webhook sink.
     pub simulator_url: Option<String>,
+    /// Asked before each DELETE (the REPL's prompt); `None` sends without asking.
+    pub confirm: Option<Confirm>,
 }
 
 impl Default for HostOptions {
@@ -89,6 +91,7 @@ impl Default for HostOptions {
             lib_dirs: Vec::new(),
             sandbox: false,
             simulator_url: None,
+            confirm: None,
         }
     }
 }
@@ -105,6 +108,10 @@ pub struct ScriptHost {
 
 impl ScriptHost {
     pub fn new(zoom: ZoomApi, cancel: Cancel, options: HostOptions) -> ScriptHost {
+        let zoom = match &options.confirm {
+            Some(confirm) => zoom.with_confirm(confirm.clone()),
+            None => zoom,
+        };
         let mut engine = Engine::new();
         // Rhai's defaults are smaller in debug builds (8 nested calls); scripts must behave the
         // same whichever way zoomsh was built, so the release values are set explicitly.

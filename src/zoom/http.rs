@@ -182,6 +182,16 @@ impl ZoomClient {
         self.tokens.token().await
     }
 
+    /// The account id the client mints tokens for, when the credentials are set.
+    pub fn account_id(&self) -> Option<&str> {
+        self.tokens.account_id()
+    }
+
+    /// The token endpoint (`{oauth}/oauth/token`).
+    pub fn token_url(&self) -> &Url {
+        self.tokens.token_url()
+    }
+
     /// How many tokens this client has minted.
     pub fn tokens_minted(&self) -> u64 {
         self.tokens.minted()

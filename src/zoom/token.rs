@@ -114,6 +114,19 @@ impl TokenProvider {
         self.disk.as_ref().map(|slot| slot.path())
     }
 
+    /// The account the tokens are for, when the credentials are set.
+    pub fn account_id(&self) -> Option<&str> {
+        self.credentials
+            .as_ref()
+            .ok()
+            .map(|c| c.account_id.as_str())
+    }
+
+    /// Where tokens are minted (`{oauth}/oauth/token`).
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+
     /// How many tokens this provider has minted.
     pub fn minted(&self) -> u64 {
         self.minted.load(std::sync::atomic::Ordering::Relaxed)

@@ -1,0 +1,164 @@
+//! The script API as the REPL explains it: one line per `zoom` method and host helper, for
+//! `:help zoom`, completion and hints.
+//!
+//! The names themselves come from the engine ([`Registered::from_engine`]), so completion
+//! offers whatever the script host registers; [`DESCRIBED`] adds the one-line descriptions. A
+//! unit test fails when something is registered without a description here.
+
+use rhai::Engine;
+
+/// One documented part of the script API.
+pub struct ApiItem {
+    pub name: &'static str,
+    /// A method of `zoom` (`zoom.get`) rather than a free function or variable.
+    pub on_zoom: bool,
+    /// Its arguments as written after the name, e.g. `(path, query?)`; empty for a variable.
+    pub args: &'static str,
+    pub about: &'static str,
+}
+
+const fn zoom(name: &'static str, args: &'static str, about: &'static str) -> ApiItem {
+    ApiItem {
+        name,
+        on_zoom: true,
+        args,
+        about,
+    }
+}
+
+const fn global(name: &'static str, args: &'static str, about: &'static str) -> ApiItem {
+    ApiItem {
+        name,
+        on_zoom: false,
+        args,
+        about,
+    }
+}
+
+pub const DESCRIBED: &[ApiItem] = &[
+    zoom(
+        "get",
+        "(path, query?)",
+        "GET; returns the JSON body as maps and arrays",
+    ),
+    zoom("post", "(path, body?)", "POST a JSON body; returns the answer"),
+    zoom(
+        "patch",
+        "(path, body?)",
+        "PATCH a JSON body; 204 No Content returns ()",
+    ),
+    zoom("put", "(path, body?)", "PUT a JSON body"),
+    zoom(
+        "delete",
+        "(path, query?)",
+        "DELETE; the REPL asks first unless started with --yes",
+    ),
+    zoom(
+        "request",
+        "(method, path, #{query, body}?)",
+        "any call; returns #{status, headers, body} and never throws on an HTTP status",
+    ),
+    global(
+        "zoom",
+        "",
+        "the Zoom API client; a failed call throws #{kind, status, code, message, ...}",
+    ),
+    global("args", "", "the map of --arg KEY=VALUE values (strings)"),
+    global("sleep", "(seconds)", "wait; Ctrl-C interrupts it"),
+];
+
+/// Look up the description of a `zoom` method or a global name.
+pub fn describe(name: &str, on_zoom: bool) -> Option<&'static ApiItem> {
+    DESCRIBED
+        .iter()
+        .find(|i| i.name == name && i.on_zoom == on_zoom)
+}
+
+/// The names the engine has registered beyond Rhai's standard library.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registered {
+    /// Methods callable as `zoom.NAME(...)`.
+    pub zoom_methods: Vec<String>,
+    /// Free functions (host helpers).
+    pub helpers: Vec<String>,
+}
+
+impl Registered {
+    pub fn from_engine(engine: &Engine) -> Registered {
+        let mut zoom_methods = Vec::new();
+        let mut helpers = Vec::new();
+        for signature in engine.gen_fn_signatures(false) {
+            let Some((name, rest)) = signature.split_once('(') else {
+                continue;
+            };
+            if !is_identifier(name) || matches!(name, "to_string" | "to_debug") {
+                continue;
+            }
+            let first_param = rest.split([',', ')']).next().unwrap_or("");
+            let first_type = first_param.split(':').nth(1).unwrap_or("").trim();
+            if matches!(first_type, "&mut Zoom" | "Zoom") {
+                zoom_methods.push(name.to_string());
+            } else {
+                helpers.push(name.to_string());
+            }
+        }
+        for list in [&mut zoom_methods, &mut helpers] {
+            list.sort();
+            list.dedup();
+        }
+        Registered {
+            zoom_methods,
+            helpers,
+        }
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Rhai's keywords and the standard functions worth offering at the start of a word.
+pub const KEYWORDS: &[&str] = &[
+    "break", "catch", "const", "continue", "debug", "else", "export", "false", "fn", "for", "if",
+    "import", "in", "is_def_fn", "is_def_var", "let", "loop", "print", "return", "switch", "this",
+    "throw", "true", "try", "type_of", "while",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Session;
+    use crate::sim::SimArgs;
+
+    fn registered() -> Registered {
+        let session = Session::with_simulator(&SimArgs::default(), &Default::default()).unwrap();
+        let host = session.host(Default::default());
+        Registered::from_engine(host.engine())
+    }
+
+    #[test]
+    fn zoom_methods_are_read_from_the_engine() {
+        let r = registered();
+        for m in ["delete", "get", "patch", "post", "put", "request"] {
+            assert!(r.zoom_methods.iter().any(|n| n == m), "{m} in {r:?}");
+        }
+        assert!(r.helpers.iter().any(|n| n == "sleep"), "{r:?}");
+        assert!(!r.zoom_methods.iter().any(|n| n == "to_string"));
+    }
+
+    #[test]
+    fn everything_registered_has_a_description() {
+        // When this fails, add the new function to DESCRIBED so `:help zoom` explains it.
+        let r = registered();
+        for m in &r.zoom_methods {
+            assert!(describe(m, true).is_some(), "zoom.{m} has no description");
+        }
+        for h in &r.helpers {
+            assert!(describe(h, false).is_some(), "{h} has no description");
+        }
+    }
+}
