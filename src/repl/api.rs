@@ -41,7 +41,11 @@ pub const DESCRIBED: &[ApiItem] = &[
         "(path, query?)",
         "GET; returns the JSON body as maps and arrays",
     ),
-    zoom("post", "(path, body?)", "POST a JSON body; returns the answer"),
+    zoom(
+        "post",
+        "(path, body?)",
+        "POST a JSON body; returns the answer",
+    ),
     zoom(
         "patch",
         "(path, body?)",
@@ -123,9 +127,32 @@ fn is_identifier(name: &str) -> bool {
 
 /// Rhai's keywords and the standard functions worth offering at the start of a word.
 pub const KEYWORDS: &[&str] = &[
-    "break", "catch", "const", "continue", "debug", "else", "export", "false", "fn", "for", "if",
-    "import", "in", "is_def_fn", "is_def_var", "let", "loop", "print", "return", "switch", "this",
-    "throw", "true", "try", "type_of", "while",
+    "break",
+    "catch",
+    "const",
+    "continue",
+    "debug",
+    "else",
+    "export",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "import",
+    "in",
+    "is_def_fn",
+    "is_def_var",
+    "let",
+    "loop",
+    "print",
+    "return",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "type_of",
+    "while",
 ];
 
 #[cfg(test)]

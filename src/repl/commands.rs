@@ -16,9 +16,9 @@ impl Shell {
         match command {
             Command::Help(None) => Outcome::Print(help(self.color)),
             Command::Help(Some(topic)) if topic == "zoom" => Outcome::Print(self.zoom_help()),
-            Command::Help(Some(topic)) => Outcome::Error(format!(
-                "no help on {topic:?}; try :help or :help zoom"
-            )),
+            Command::Help(Some(topic)) => {
+                Outcome::Error(format!("no help on {topic:?}; try :help or :help zoom"))
+            }
             Command::Load(file) => {
                 let path = expand_home(&file);
                 self.cancel.reset();
@@ -29,13 +29,13 @@ impl Shell {
             Command::Fns => Outcome::Print(self.fns()),
             Command::Endpoints(words) => endpoints(&words, self.color),
             Command::Auth { all_scopes } => self.auth(all_scopes),
-            Command::DryRun(_) => Outcome::Error(
-                ":dry-run is not available in this build of zoomsh".into(),
-            ),
+            Command::DryRun(_) => {
+                Outcome::Error(":dry-run is not available in this build of zoomsh".into())
+            }
             Command::All => match &self.last {
-                Some(value) => Outcome::Print(
-                    render::render(value, self.style().full()).unwrap_or_default(),
-                ),
+                Some(value) => {
+                    Outcome::Print(render::render(value, self.style().full()).unwrap_or_default())
+                }
                 None => Outcome::Error("no value to show yet; :all shows the last one".into()),
             },
             Command::Quit => Outcome::Quit,
@@ -55,7 +55,11 @@ impl Shell {
             let _ = writeln!(out, "  {call:<width$}  {}", paint(c, DIM, about));
         };
         for item in DESCRIBED.iter().filter(|i| i.on_zoom) {
-            line(&mut out, format!("zoom.{}{}", item.name, item.args), item.about);
+            line(
+                &mut out,
+                format!("zoom.{}{}", item.name, item.args),
+                item.about,
+            );
         }
         let undocumented = |name: &&String| describe(name, true).is_none();
         for name in self.registered.zoom_methods.iter().filter(undocumented) {
@@ -163,7 +167,12 @@ fn help(color: bool) -> String {
         } else {
             format!("{} {}", c.name, c.args)
         };
-        let _ = writeln!(out, "  {}  {}", paint(color, BOLD, &format!("{call:<width$}")), c.about);
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint(color, BOLD, &format!("{call:<width$}")),
+            c.about
+        );
     }
     out.push('\n');
     out.push_str(HELP_KEYS);
@@ -207,11 +216,7 @@ fn endpoints(words: &[String], color: bool) -> Outcome {
         let _ = writeln!(out, "      {}", paint(color, DIM, &wrapped[1..]));
     }
     let n = found.len();
-    let _ = write!(
-        out,
-        "{n} {}",
-        if n == 1 { "endpoint" } else { "endpoints" }
-    );
+    let _ = write!(out, "{n} {}", if n == 1 { "endpoint" } else { "endpoints" });
     Outcome::Print(out)
 }
 
@@ -252,7 +257,9 @@ fn auth_text(
         // Hundreds of granular scopes say little one by one: count them by resource.
         let mut by_resource: std::collections::BTreeMap<&str, usize> = Default::default();
         for s in &scopes {
-            *by_resource.entry(s.split(':').next().unwrap_or(s)).or_default() += 1;
+            *by_resource
+                .entry(s.split(':').next().unwrap_or(s))
+                .or_default() += 1;
         }
         let last = by_resource.len().saturating_sub(1);
         let groups: Vec<String> = by_resource
@@ -397,7 +404,10 @@ mod tests {
         // The simulator grants every scope in the catalog: too many to list by default.
         assert!(lines[4].starts_with("scopes      "), "{text}");
         assert!(text.contains(" meeting ("), "{text}");
-        assert_eq!(lines.last().unwrap(), &"            :auth scopes lists them all");
+        assert_eq!(
+            lines.last().unwrap(),
+            &"            :auth scopes lists them all"
+        );
         let all = printed(sh.handle(":auth scopes"));
         assert!(all.contains(" meeting:read:admin "), "{all}");
     }
@@ -411,7 +421,10 @@ mod tests {
             Outcome::Error("no value to show yet; :all shows the last one".into())
         );
         let short = printed(sh.handle("let a = []; for i in 1..=30 { a.push(i) } a"));
-        assert!(short.ends_with("  … 20 more (30 items; :all shows them all)\n]"), "{short}");
+        assert!(
+            short.ends_with("  … 20 more (30 items; :all shows them all)\n]"),
+            "{short}"
+        );
         let full = printed(sh.handle(":all"));
         assert_eq!(full.lines().count(), 32);
         assert!(full.ends_with("  30\n]"), "{full}");
@@ -424,7 +437,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("lib.rhai");
         std::fs::write(&file, "fn triple(x) { x * 3 }\nlet loaded = true;\n").unwrap();
-        assert_eq!(sh.handle(&format!(":load {}", file.display())), Outcome::Nothing);
+        assert_eq!(
+            sh.handle(&format!(":load {}", file.display())),
+            Outcome::Nothing
+        );
         assert_eq!(printed(sh.handle("if loaded { triple(14) }")), "42");
         let missing = sh.handle(":load nowhere.rhai");
         assert!(

@@ -220,7 +220,9 @@ pub fn path_candidates(typed: &str, method: Option<&str>) -> Vec<String> {
     };
     let rest = rest.strip_prefix('/').unwrap_or(rest);
     let segments: Vec<&str> = rest.split('/').collect();
-    let (last, done) = segments.split_last().expect("split yields at least one item");
+    let (last, done) = segments
+        .split_last()
+        .expect("split yields at least one item");
     let mut out: Vec<String> = Catalog::get()
         .endpoints()
         .iter()
@@ -596,10 +598,7 @@ mod tests {
 
     #[test]
     fn commands_complete_after_a_colon() {
-        assert_eq!(
-            replacements(":e"),
-            (0, vec![":endpoints ".to_string()])
-        );
+        assert_eq!(replacements(":e"), (0, vec![":endpoints ".to_string()]));
         assert_eq!(replacements(":help z"), (6, vec!["zoom".to_string()]));
         assert_eq!(
             replacements(":dry-run o").1,

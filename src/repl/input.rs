@@ -48,7 +48,9 @@ impl Scan {
 enum Frame {
     Bracket(char),
     /// Inside a backtick string.
-    Backtick { content_start: usize },
+    Backtick {
+        content_start: usize,
+    },
     /// Inside `${ ... }` of a backtick string.
     Interpolation,
 }
@@ -234,7 +236,9 @@ pub enum Command {
     Fns,
     Endpoints(Vec<String>),
     /// `:auth`, or `:auth scopes` to list every scope.
-    Auth { all_scopes: bool },
+    Auth {
+        all_scopes: bool,
+    },
     DryRun(bool),
     /// Print the last value in full.
     All,
@@ -402,7 +406,10 @@ mod tests {
     #[test]
     fn continuation_backslashes_are_removed_before_running() {
         assert_eq!(code_to_run("1 +\\\n 2"), "1 +\n 2");
-        assert_eq!(code_to_run("let a = 1; \\\nlet b = 2;"), "let a = 1; \nlet b = 2;");
+        assert_eq!(
+            code_to_run("let a = 1; \\\nlet b = 2;"),
+            "let a = 1; \nlet b = 2;"
+        );
         // A backslash inside a string is the string's business.
         assert_eq!(code_to_run("\"a\\\nb\""), "\"a\\\nb\"");
         assert_eq!(code_to_run("\"\\\\\""), "\"\\\\\"");

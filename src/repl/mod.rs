@@ -118,7 +118,11 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
             Outcome::Error(message) => eprintln!("{} {message}", paint(err_color, RED, "error:")),
             Outcome::Interrupted => {
                 // The terminal has echoed ^C; start a line of our own.
-                let lead = if std::io::stdin().is_terminal() { "\n" } else { "" };
+                let lead = if std::io::stdin().is_terminal() {
+                    "\n"
+                } else {
+                    ""
+                };
                 eprintln!("{lead}{}", paint(err_color, RED, "interrupted"));
             }
             Outcome::Quit => break,
@@ -171,7 +175,11 @@ fn confirm_on_terminal() -> Confirm {
         }
         let mut target = request.path.clone();
         for (i, (k, v)) in request.query.iter().enumerate() {
-            target.push(if i == 0 && !target.contains('?') { '?' } else { '&' });
+            target.push(if i == 0 && !target.contains('?') {
+                '?'
+            } else {
+                '&'
+            });
             target.push_str(&format!("{k}={v}"));
         }
         let mut editor = DefaultEditor::new()

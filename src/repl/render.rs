@@ -180,7 +180,9 @@ mod tests {
 
     #[test]
     fn maps_print_as_indented_json_without_colour() {
-        let v = dynamic(json!({"id": 85746065432_i64, "name": "Ada", "tags": [], "on": true, "x": null}));
+        let v = dynamic(
+            json!({"id": 85746065432_i64, "name": "Ada", "tags": [], "on": true, "x": null}),
+        );
         assert_eq!(
             render(&v, Style::PLAIN).unwrap(),
             "{\n  \"id\": 85746065432,\n  \"name\": \"Ada\",\n  \"on\": true,\n  \"tags\": [],\n  \"x\": null\n}"

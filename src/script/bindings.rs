@@ -56,10 +56,7 @@ impl ZoomApi {
         match &self.confirm {
             Some(confirm) if request.method == "DELETE" => confirm(request).map_err(|reason| {
                 throw(
-                    &ZoomError::Refused(format!(
-                        "DELETE {} was not sent: {reason}",
-                        request.path
-                    )),
+                    &ZoomError::Refused(format!("DELETE {} was not sent: {reason}", request.path)),
                     pos,
                 )
             }),

@@ -172,6 +172,36 @@ impl Zoomsh {
         let out = self.cmd.output().expect("zoomsh runs");
         Run::from(out)
     }
+
+    /// Run with `input` on standard input.
+    pub fn run_with_stdin(mut self, input: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("zoomsh starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().expect("zoomsh runs"))
+    }
+
+    /// The command, for running it some other way (in a pseudo-terminal); the directory must
+    /// outlive the run.
+    pub fn into_command(mut self) -> (Command, Arc<tempfile::TempDir>) {
+        // The pseudo-terminal provides the standard streams.
+        self.cmd
+            .stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        (self.cmd, self.dir)
+    }
 }
 
 /// What a run printed and how it ended.

@@ -9,6 +9,7 @@ mod examples;
 mod library;
 mod profiles;
 mod properties;
+mod repl;
 mod resilience;
 mod script_power;
 mod scripts;
