@@ -62,6 +62,26 @@ pub const DESCRIBED: &[ApiItem] = &[
         "(method, path, #{query, body}?)",
         "any call; returns #{status, headers, body} and never throws on an HTTP status",
     ),
+    zoom(
+        "get_all",
+        "(path, query?, opts?)",
+        "every item of a paginated list, as one array",
+    ),
+    zoom(
+        "pages",
+        "(path, query?, opts?)",
+        "a lazy walk over a list, one page per loop turn",
+    ),
+    zoom(
+        "items",
+        "(path, query?, opts?)",
+        "a lazy walk over a list, one item per loop turn",
+    ),
+    zoom(
+        "path",
+        "(template, values...)",
+        "a path with each {} filled and encoded as Zoom requires",
+    ),
     global(
         "zoom",
         "",
@@ -69,6 +89,54 @@ pub const DESCRIBED: &[ApiItem] = &[
     ),
     global("args", "", "the map of --arg KEY=VALUE values (strings)"),
     global("sleep", "(seconds)", "wait; Ctrl-C interrupts it"),
+    global(
+        "date::now",
+        "(tz?)",
+        "the current UTC time, or the wall-clock time in tz",
+    ),
+    global("date::today", "(tz?)", "today's date in UTC, or in tz"),
+    global(
+        "date::add",
+        "(value, span)",
+        "value moved by a span: \"3 days\", \"-1 month\", \"2h 30m\"",
+    ),
+    global("date::add_days", "(value, n)", "value moved by n days"),
+    global(
+        "date::days_between",
+        "(a, b)",
+        "whole days from a to b (negative if b is earlier)",
+    ),
+    global(
+        "date::to_zoom_utc",
+        "(value, tz?)",
+        "the ...Z form Zoom wants; a wall-clock time is read in tz",
+    ),
+    global(
+        "date::to_zoom_local",
+        "(value, tz)",
+        "#{start_time, timezone} in tz, to merge into a body",
+    ),
+    global(
+        "date::to_zone",
+        "(value, tz)",
+        "a UTC time as wall-clock time in tz",
+    ),
+    global(
+        "date::parse",
+        "(value, tz?)",
+        "#{form, year, month, day, hour, minute, second, weekday, date, epoch}",
+    ),
+    global("date::epoch", "(value)", "seconds since 1970-01-01 UTC"),
+    global(
+        "date::format",
+        "(value, pattern, tz?)",
+        "strftime formatting, e.g. \"%d.%m.%Y %H:%M\"",
+    ),
+    global(
+        "date::month_windows",
+        "(from, to)",
+        "[#{from, to}, ...]: the range cut into windows of at most a month",
+    ),
 ];
 
 /// Look up the description of a `zoom` method or a global name.
@@ -85,16 +153,25 @@ pub struct Registered {
     pub zoom_methods: Vec<String>,
     /// Free functions (host helpers).
     pub helpers: Vec<String>,
+    /// Functions of static modules, as `module::name` (`date::now`).
+    pub module_fns: Vec<String>,
 }
 
 impl Registered {
     pub fn from_engine(engine: &Engine) -> Registered {
         let mut zoom_methods = Vec::new();
         let mut helpers = Vec::new();
+        let mut module_fns = Vec::new();
         for signature in engine.gen_fn_signatures(false) {
             let Some((name, rest)) = signature.split_once('(') else {
                 continue;
             };
+            if let Some((module, function)) = name.split_once("::") {
+                if is_identifier(module) && is_identifier(function) {
+                    module_fns.push(name.to_string());
+                }
+                continue;
+            }
             if !is_identifier(name) || matches!(name, "to_string" | "to_debug") {
                 continue;
             }
@@ -106,13 +183,14 @@ impl Registered {
                 helpers.push(name.to_string());
             }
         }
-        for list in [&mut zoom_methods, &mut helpers] {
+        for list in [&mut zoom_methods, &mut helpers, &mut module_fns] {
             list.sort();
             list.dedup();
         }
         Registered {
             zoom_methods,
             helpers,
+            module_fns,
         }
     }
 }
@@ -174,6 +252,7 @@ mod tests {
             assert!(r.zoom_methods.iter().any(|n| n == m), "{m} in {r:?}");
         }
         assert!(r.helpers.iter().any(|n| n == "sleep"), "{r:?}");
+        assert!(r.module_fns.iter().any(|n| n == "date::now"), "{r:?}");
         assert!(!r.zoom_methods.iter().any(|n| n == "to_string"));
     }
 
@@ -184,7 +263,7 @@ mod tests {
         for m in &r.zoom_methods {
             assert!(describe(m, true).is_some(), "zoom.{m} has no description");
         }
-        for h in &r.helpers {
+        for h in r.helpers.iter().chain(&r.module_fns) {
             assert!(describe(h, false).is_some(), "{h} has no description");
         }
     }

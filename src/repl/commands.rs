@@ -29,9 +29,7 @@ impl Shell {
             Command::Fns => Outcome::Print(self.fns()),
             Command::Endpoints(words) => endpoints(&words, self.color),
             Command::Auth { all_scopes } => self.auth(all_scopes),
-            Command::DryRun(_) => {
-                Outcome::Error(":dry-run is not available in this build of zoomsh".into())
-            }
+            Command::DryRun(switch) => Outcome::Print(self.dry_run(switch)),
             Command::All => match &self.last {
                 Some(value) => {
                     Outcome::Print(render::render(value, self.style().full()).unwrap_or_default())
@@ -39,6 +37,23 @@ impl Shell {
                 None => Outcome::Error("no value to show yet; :all shows the last one".into()),
             },
             Command::Quit => Outcome::Quit,
+        }
+    }
+
+    /// `:dry-run on|off`: the client's switch. Turning it off reports what was held back.
+    fn dry_run(&self, switch: Option<bool>) -> String {
+        let was = self.client.is_dry_run();
+        let on = switch.unwrap_or(was);
+        self.client.set_dry_run(on);
+        match (was, on) {
+            (_, true) => "dry-run on: GET calls go to Zoom; POST, PATCH, PUT and DELETE are shown \
+                          on stderr, answered with a made-up success, and not sent"
+                .into(),
+            (true, false) => format!(
+                "dry-run off: calls are sent again (while on: {})",
+                self.client.dry_run_summary()
+            ),
+            (false, false) => "dry-run off: calls are sent".into(),
         }
     }
 
@@ -410,6 +425,32 @@ mod tests {
         );
         let all = printed(sh.handle(":auth scopes"));
         assert!(all.contains(" meeting:read:admin "), "{all}");
+    }
+
+    #[test]
+    fn dry_run_holds_writes_back_until_turned_off() {
+        let session = session();
+        let mut sh = shell(&session);
+        assert_eq!(
+            printed(sh.handle(":dry-run")),
+            "dry-run off: calls are sent"
+        );
+        assert!(printed(sh.handle(":dry-run on")).starts_with("dry-run on: GET calls go to Zoom"));
+        let made =
+            printed(sh.handle(
+                "let m = zoom.post(\"/users/me/meetings\", #{ topic: \"Never\" }); m.dry_run",
+            ));
+        assert_eq!(made, "true");
+        assert_eq!(
+            printed(sh.handle(":dry-run off")),
+            "dry-run off: calls are sent again (while on: would POST 1; nothing was changed)"
+        );
+        // Nothing reached the simulator.
+        let topics =
+            printed(sh.handle(
+                "zoom.get_all(\"/users/me/meetings\").filter(|x| x.topic == \"Never\").len()",
+            ));
+        assert_eq!(topics, "0");
     }
 
     #[test]

@@ -64,20 +64,14 @@ pub fn complete(text: &str, pos: usize, names: &Names) -> (usize, Vec<Pair>) {
     let word = trailing_identifier(before);
     let start = pos - word.len();
     let pairs = match receiver(&before[..start]) {
-        Some("zoom") => names
+        Some(Receiver::Dot("zoom")) => names
             .registered
             .zoom_methods
             .iter()
             .filter(|m| m.starts_with(word))
-            .map(|m| Pair {
-                display: match api::describe(m, true) {
-                    Some(item) => format!("{m}{}", item.args),
-                    None => m.clone(),
-                },
-                replacement: format!("{m}("),
-            })
+            .map(|m| call_pair(m, m, true))
             .collect(),
-        Some(var) => names
+        Some(Receiver::Dot(var)) => names
             .map_keys
             .get(var)
             .into_iter()
@@ -85,12 +79,28 @@ pub fn complete(text: &str, pos: usize, names: &Names) -> (usize, Vec<Pair>) {
             .filter(|k| k.starts_with(word))
             .map(|k| plain(k))
             .collect(),
+        Some(Receiver::Module(module)) => names
+            .registered
+            .module_fns
+            .iter()
+            .filter_map(|f| {
+                let (m, name) = f.split_once("::")?;
+                (m == module && name.starts_with(word)).then(|| call_pair(f, name, false))
+            })
+            .collect(),
         None if word.is_empty() => Vec::new(),
         None => {
+            let modules: Vec<String> = names
+                .registered
+                .module_fns
+                .iter()
+                .filter_map(|f| f.split_once("::").map(|(m, _)| format!("{m}::")))
+                .collect();
             let mut all: Vec<&str> = Vec::new();
             all.extend(names.vars.iter().map(String::as_str));
             all.extend(names.fns.iter().map(String::as_str));
             all.extend(names.registered.helpers.iter().map(String::as_str));
+            all.extend(modules.iter().map(String::as_str));
             all.extend(["zoom", "args"]);
             all.extend(KEYWORDS);
             all.retain(|n| n.starts_with(word));
@@ -100,6 +110,18 @@ pub fn complete(text: &str, pos: usize, names: &Names) -> (usize, Vec<Pair>) {
         }
     };
     (start, pairs)
+}
+
+/// A function candidate: shown with its arguments, inserted with its opening bracket.
+/// `full` is the name the description is filed under (`get`, `date::now`), `name` the part typed.
+fn call_pair(full: &str, name: &str, on_zoom: bool) -> Pair {
+    Pair {
+        display: match api::describe(full, on_zoom) {
+            Some(item) => format!("{name}{}", item.args),
+            None => name.to_string(),
+        },
+        replacement: format!("{name}("),
+    }
 }
 
 fn plain(s: &str) -> Pair {
@@ -158,11 +180,24 @@ fn trailing_identifier(text: &str) -> &str {
     &text[start..]
 }
 
-/// For `text` ending in `NAME.`, the `NAME`.
-fn receiver(text: &str) -> Option<&str> {
+/// What a word being typed is attached to.
+#[derive(Debug, PartialEq, Eq)]
+enum Receiver<'a> {
+    /// `NAME.word`: a method or a map key.
+    Dot(&'a str),
+    /// `NAME::word`: a function of a module.
+    Module(&'a str),
+}
+
+/// For `text` ending in `NAME.` or `NAME::`, what the next word belongs to.
+fn receiver(text: &str) -> Option<Receiver<'_>> {
+    if let Some(before) = text.strip_suffix("::") {
+        let name = trailing_identifier(before);
+        return (!name.is_empty()).then_some(Receiver::Module(name));
+    }
     let before_dot = text.strip_suffix('.')?;
     let name = trailing_identifier(before_dot);
-    (!name.is_empty()).then_some(name)
+    (!name.is_empty()).then_some(Receiver::Dot(name))
 }
 
 /// Is the text before a string's opening quote a `zoom` call taking a path there? Returns the
@@ -302,19 +337,41 @@ pub fn hint(text: &str, names: &Names) -> Option<ReplHint> {
         return path_hint(typed, method.as_deref());
     }
     let word = trailing_identifier(text);
-    if word.is_empty() || receiver(&text[..text.len() - word.len()]) != Some("zoom") {
+    if word.is_empty() {
         return None;
     }
-    let mut matches = names
-        .registered
-        .zoom_methods
-        .iter()
-        .filter(|m| m.starts_with(word));
-    let only = matches.next()?;
+    // `zoom.NAME` and `module::NAME` get their arguments and description once one fits.
+    let (full_names, on_zoom): (Vec<(&str, &str)>, bool) =
+        match receiver(&text[..text.len() - word.len()])? {
+            Receiver::Dot("zoom") => (
+                names
+                    .registered
+                    .zoom_methods
+                    .iter()
+                    .map(|m| (m.as_str(), m.as_str()))
+                    .collect(),
+                true,
+            ),
+            Receiver::Module(module) => (
+                names
+                    .registered
+                    .module_fns
+                    .iter()
+                    .filter_map(|f| {
+                        let (m, name) = f.split_once("::")?;
+                        (m == module).then_some((f.as_str(), name))
+                    })
+                    .collect(),
+                false,
+            ),
+            Receiver::Dot(_) => return None,
+        };
+    let mut matches = full_names.iter().filter(|(_, n)| n.starts_with(word));
+    let (full, only) = matches.next()?;
     if matches.next().is_some() {
         return None;
     }
-    let item = api::describe(only, true);
+    let item = api::describe(full, on_zoom);
     let suffix = &only[word.len()..];
     let args = item.map_or("(...)", |i| i.args);
     let about = item.map_or(String::new(), |i| format!("  {}", i.about));
@@ -489,6 +546,11 @@ mod tests {
                     .map(String::from)
                     .to_vec(),
                 helpers: vec!["sleep".into()],
+                module_fns: vec![
+                    "date::add".into(),
+                    "date::add_days".into(),
+                    "date::now".into(),
+                ],
             },
             vars: vec!["me".into(), "meetings".into()],
             map_keys: BTreeMap::from([(
@@ -532,8 +594,24 @@ mod tests {
         assert_eq!(replacements("print(dou").1, vec!["double".to_string()]);
         assert_eq!(replacements("sl").1, vec!["sleep".to_string()]);
         assert_eq!(replacements("zo").1, vec!["zoom".to_string()]);
+        assert_eq!(replacements("da").1, vec!["date::".to_string()]);
         assert_eq!(replacements("whi").1, vec!["while".to_string()]);
         assert_eq!(replacements("x + ").1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn module_functions_complete_after_their_module() {
+        assert_eq!(
+            replacements("date::a"),
+            (6, vec!["add(".to_string(), "add_days(".to_string()])
+        );
+        assert_eq!(
+            hint("date::no", &names()),
+            Some(ReplHint {
+                display: "w(tz?)  the current UTC time, or the wall-clock time in tz".into(),
+                completion: Some("w(".into())
+            })
+        );
     }
 
     #[test]

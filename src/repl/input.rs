@@ -239,7 +239,8 @@ pub enum Command {
     Auth {
         all_scopes: bool,
     },
-    DryRun(bool),
+    /// `:dry-run on|off`, or `:dry-run` alone for the current state.
+    DryRun(Option<bool>),
     /// Print the last value in full.
     All,
     Quit,
@@ -285,8 +286,8 @@ pub const COMMANDS: &[CommandInfo] = &[
     },
     CommandInfo {
         name: ":dry-run",
-        args: "on|off",
-        about: "show the calls that change things instead of sending them",
+        args: "[on|off]",
+        about: "send reads but only show writes (POST, PATCH, PUT, DELETE)",
     },
     CommandInfo {
         name: ":all",
@@ -342,8 +343,9 @@ pub fn parse_command(text: &str) -> Result<Command, String> {
             _ => Err(format!(":auth takes nothing or `scopes`, not {rest:?}")),
         },
         ":dry-run" => match rest {
-            "on" => Ok(Command::DryRun(true)),
-            "off" => Ok(Command::DryRun(false)),
+            "" => Ok(Command::DryRun(None)),
+            "on" => Ok(Command::DryRun(Some(true))),
+            "off" => Ok(Command::DryRun(Some(false))),
             _ => Err(format!(
                 ":dry-run takes on or off, not {:?}: :dry-run on",
                 rest
@@ -445,8 +447,15 @@ mod tests {
             Ok(Command::Endpoints(vec!["list".into(), "meetings".into()]))
         );
         assert_eq!(parse_command(":endpoints"), Ok(Command::Endpoints(vec![])));
-        assert_eq!(parse_command(":dry-run on"), Ok(Command::DryRun(true)));
-        assert_eq!(parse_command(":dry-run off"), Ok(Command::DryRun(false)));
+        assert_eq!(
+            parse_command(":dry-run on"),
+            Ok(Command::DryRun(Some(true)))
+        );
+        assert_eq!(
+            parse_command(":dry-run off"),
+            Ok(Command::DryRun(Some(false)))
+        );
+        assert_eq!(parse_command(":dry-run"), Ok(Command::DryRun(None)));
         assert_eq!(parse_command(":q"), Ok(Command::Quit));
         assert_eq!(
             parse_command(":auth scopes"),

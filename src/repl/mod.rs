@@ -37,6 +37,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 const PROMPT: &str = "zoomsh> ";
+/// The prompt while `:dry-run` is on, so nobody forgets.
+const PROMPT_DRY_RUN: &str = "zoomsh (dry-run)> ";
 /// The prompt for continuation lines when input is piped (on a terminal the editor continues
 /// the same buffer instead).
 const MORE: &str = "   ...> ";
@@ -88,7 +90,12 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
 
     loop {
         *names.lock().unwrap_or_else(|e| e.into_inner()) = shell.names();
-        let mut text = match editor.readline(PROMPT) {
+        let prompt = if session.client().is_dry_run() {
+            PROMPT_DRY_RUN
+        } else {
+            PROMPT
+        };
+        let mut text = match editor.readline(prompt) {
             Ok(text) => text,
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,

@@ -51,15 +51,21 @@ impl ZoomApi {
         self
     }
 
-    /// Does the confirmation hook let this request go? Only DELETEs are asked about.
+    /// Does the confirmation hook let this request go? Only DELETEs are asked about, and not
+    /// in a dry run, which sends no writes.
     fn confirmed(&self, request: &Request, pos: Position) -> Result<(), Box<EvalAltResult>> {
         match &self.confirm {
-            Some(confirm) if request.method == "DELETE" => confirm(request).map_err(|reason| {
-                throw(
-                    &ZoomError::Refused(format!("DELETE {} was not sent: {reason}", request.path)),
-                    pos,
-                )
-            }),
+            Some(confirm) if request.method == "DELETE" && !self.client.is_dry_run() => {
+                confirm(request).map_err(|reason| {
+                    throw(
+                        &ZoomError::Refused(format!(
+                            "DELETE {} was not sent: {reason}",
+                            request.path
+                        )),
+                        pos,
+                    )
+                })
+            }
             _ => Ok(()),
         }
     }

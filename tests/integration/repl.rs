@@ -278,3 +278,16 @@ fn without_a_terminal_a_delete_needs_yes() {
         run.stderr
     );
 }
+
+#[test]
+fn dry_run_changes_the_prompt_and_deletes_need_no_answer() {
+    let sim = Sim::start();
+    let mut repl = Repl::start(sim.zoomsh());
+    repl.line(":dry-run on");
+    repl.expect("zoomsh (dry-run)> ");
+    repl.line("zoom.delete(\"/meetings/85746065432\")");
+    let before = repl.expect("dry-run: DELETE");
+    assert!(!before.contains("[y/N]"), "{before:?}");
+    repl.line(":dry-run off");
+    repl.expect("(while on: would DELETE 1; nothing was changed)");
+}
