@@ -27,7 +27,7 @@ impl Shell {
             }
             Command::Vars => Outcome::Print(self.vars()),
             Command::Fns => Outcome::Print(self.fns()),
-            Command::Endpoints(words) => endpoints(&words, self.color),
+            Command::Endpoints(words) => endpoints(&words),
             Command::Auth { all_scopes } => self.auth(all_scopes),
             Command::DryRun(switch) => Outcome::Print(self.dry_run(switch)),
             Command::All => match &self.last {
@@ -195,8 +195,8 @@ fn help(color: bool) -> String {
 }
 
 /// `:endpoints WORDS`: catalog operations whose method, path, summary, tags or scopes contain
-/// every word.
-fn endpoints(words: &[String], color: bool) -> Outcome {
+/// every word, in the same table as `zoomsh endpoints`.
+fn endpoints(words: &[String]) -> Outcome {
     let found = Catalog::get().search(words);
     if found.is_empty() {
         return Outcome::Error(format!(
@@ -204,35 +204,10 @@ fn endpoints(words: &[String], color: bool) -> Outcome {
             words.join(" ")
         ));
     }
-    let mut out = String::new();
-    for e in &found {
-        let scopes: Vec<&str> = e
-            .scopes
-            .iter()
-            .chain(&e.granular_scopes)
-            .map(String::as_str)
-            .collect();
-        let scopes = if scopes.is_empty() {
-            "none listed".to_string()
-        } else {
-            scopes.join(", ")
-        };
-        let _ = writeln!(
-            out,
-            "{} {}  {}",
-            paint(color, BOLD, &format!("{:<6}", e.method)),
-            e.path,
-            e.summary
-        );
-        let facts = format!("rate limit: {} · scopes: {scopes}", e.category().name());
-        let words: Vec<&str> = facts.split(' ').collect();
-        let wrapped = wrap(&words, 7, 100);
-        // `wrap` starts with ":" for its own callers; here the line starts with the words.
-        let _ = writeln!(out, "      {}", paint(color, DIM, &wrapped[1..]));
-    }
     let n = found.len();
-    let _ = write!(out, "{n} {}", if n == 1 { "endpoint" } else { "endpoints" });
-    Outcome::Print(out)
+    let table = crate::commands::endpoints::table(&found);
+    let noun = if n == 1 { "endpoint" } else { "endpoints" };
+    Outcome::Print(format!("{}\n{n} {noun}", table.trim_end()))
 }
 
 /// More scopes than this are summarised by resource unless `:auth scopes` asks for all.
@@ -383,8 +358,9 @@ mod tests {
         let text = printed(sh.handle(":endpoints user summary"));
         assert_eq!(
             text,
-            "GET    /users/summary  Get user summary\n       rate limit: Medium · scopes: \
-             user:read:admin\n1 endpoint"
+            "METHOD  PATH            SUMMARY           RATE LIMIT  SCOPES\n\
+             GET     /users/summary  Get user summary  Medium      user:read:admin\n\
+             1 endpoint"
         );
         assert_eq!(
             sh.handle(":endpoints nothing-like-this"),
