@@ -6,6 +6,7 @@
 //! unit test fails when something is registered without a description here.
 
 use rhai::Engine;
+use std::collections::BTreeMap;
 
 /// One documented part of the script API.
 pub struct ApiItem {
@@ -88,7 +89,49 @@ pub const DESCRIBED: &[ApiItem] = &[
         "the Zoom API client; a failed call throws #{kind, status, code, message, ...}",
     ),
     global("args", "", "the map of --arg KEY=VALUE values (strings)"),
+    global(
+        "simulator",
+        "",
+        "with --sim, #{url, webhooks} of the in-process simulator; otherwise ()",
+    ),
     global("sleep", "(seconds)", "wait; Ctrl-C interrupts it"),
+    global(
+        "env",
+        "(name)",
+        "an environment variable, or () when it is not set (never ZOOM_CLIENT_SECRET)",
+    ),
+    global(
+        "log",
+        "(x)",
+        "a line on stderr, apart from the script's output",
+    ),
+    global(
+        "print_table",
+        "(rows, columns?)",
+        "an array of maps as aligned columns on stdout",
+    ),
+    global(
+        "read_csv",
+        "(path)",
+        "a CSV file whose first row names the columns, as an array of maps",
+    ),
+    global(
+        "write_csv",
+        "(path, rows, columns?)",
+        "an array of maps as CSV with a header row; returns the number of rows",
+    ),
+    global("read_json", "(path)", "a JSON file as Rhai values"),
+    global(
+        "write_json",
+        "(path, value)",
+        "a value as an indented JSON file",
+    ),
+    global("http", "", "posts to webhooks: http.post(url, body)"),
+    global(
+        "http.post",
+        "(url, body)",
+        "post JSON to a webhook (honours --dry-run)",
+    ),
     global(
         "date::now",
         "(tz?)",
@@ -153,6 +196,9 @@ pub struct Registered {
     pub zoom_methods: Vec<String>,
     /// Free functions (host helpers).
     pub helpers: Vec<String>,
+    /// Methods of the other global objects, by object (`http` -> `post`). An object's global
+    /// variable is named after its type in lower case (`Http` -> `http`), as `zoom` is.
+    pub object_methods: BTreeMap<String, Vec<String>>,
     /// Functions of static modules, as `module::name` (`date::now`).
     pub module_fns: Vec<String>,
 }
@@ -162,6 +208,7 @@ impl Registered {
         let mut zoom_methods = Vec::new();
         let mut helpers = Vec::new();
         let mut module_fns = Vec::new();
+        let mut object_methods: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for signature in engine.gen_fn_signatures(false) {
             let Some((name, rest)) = signature.split_once('(') else {
                 continue;
@@ -177,19 +224,28 @@ impl Registered {
             }
             let first_param = rest.split([',', ')']).next().unwrap_or("");
             let first_type = first_param.split(':').nth(1).unwrap_or("").trim();
-            if matches!(first_type, "&mut Zoom" | "Zoom") {
-                zoom_methods.push(name.to_string());
-            } else {
-                helpers.push(name.to_string());
+            match first_type.strip_prefix("&mut ") {
+                Some("Zoom") => zoom_methods.push(name.to_string()),
+                // A method of another object; iterators (`Pages`) have no global to call on.
+                Some(object) if object != "Pages" => object_methods
+                    .entry(object.to_ascii_lowercase())
+                    .or_default()
+                    .push(name.to_string()),
+                Some(_) => {}
+                None => helpers.push(name.to_string()),
             }
         }
-        for list in [&mut zoom_methods, &mut helpers, &mut module_fns] {
+        for list in [&mut zoom_methods, &mut helpers, &mut module_fns]
+            .into_iter()
+            .chain(object_methods.values_mut())
+        {
             list.sort();
             list.dedup();
         }
         Registered {
             zoom_methods,
             helpers,
+            object_methods,
             module_fns,
         }
     }
@@ -253,6 +309,8 @@ mod tests {
         }
         assert!(r.helpers.iter().any(|n| n == "sleep"), "{r:?}");
         assert!(r.module_fns.iter().any(|n| n == "date::now"), "{r:?}");
+        assert_eq!(r.object_methods["http"], vec!["post".to_string()]);
+        assert!(!r.helpers.iter().any(|n| n == "post"), "{r:?}");
         assert!(!r.zoom_methods.iter().any(|n| n == "to_string"));
     }
 
@@ -265,6 +323,19 @@ mod tests {
         }
         for h in r.helpers.iter().chain(&r.module_fns) {
             assert!(describe(h, false).is_some(), "{h} has no description");
+        }
+        for (object, methods) in &r.object_methods {
+            assert!(
+                describe(object, false).is_some(),
+                "{object} has no description"
+            );
+            for m in methods {
+                let name = format!("{object}.{m}");
+                assert!(
+                    describe(&name, false).is_some(),
+                    "{name} has no description"
+                );
+            }
         }
     }
 }

@@ -71,6 +71,13 @@ pub fn complete(text: &str, pos: usize, names: &Names) -> (usize, Vec<Pair>) {
             .filter(|m| m.starts_with(word))
             .map(|m| call_pair(m, m, true))
             .collect(),
+        Some(Receiver::Dot(object)) if names.registered.object_methods.contains_key(object) => {
+            names.registered.object_methods[object]
+                .iter()
+                .filter(|m| m.starts_with(word))
+                .map(|m| call_pair(&format!("{object}.{m}"), m, false))
+                .collect()
+        }
         Some(Receiver::Dot(var)) => names
             .map_keys
             .get(var)
@@ -101,7 +108,8 @@ pub fn complete(text: &str, pos: usize, names: &Names) -> (usize, Vec<Pair>) {
             all.extend(names.fns.iter().map(String::as_str));
             all.extend(names.registered.helpers.iter().map(String::as_str));
             all.extend(modules.iter().map(String::as_str));
-            all.extend(["zoom", "args"]);
+            all.extend(names.registered.object_methods.keys().map(String::as_str));
+            all.extend(["zoom", "args", "simulator"]);
             all.extend(KEYWORDS);
             all.retain(|n| n.starts_with(word));
             all.sort_unstable();
@@ -546,6 +554,7 @@ mod tests {
                     .map(String::from)
                     .to_vec(),
                 helpers: vec!["sleep".into()],
+                object_methods: BTreeMap::from([("http".to_string(), vec!["post".to_string()])]),
                 module_fns: vec![
                     "date::add".into(),
                     "date::add_days".into(),
@@ -612,6 +621,14 @@ mod tests {
                 completion: Some("w(".into())
             })
         );
+    }
+
+    #[test]
+    fn other_objects_offer_their_methods() {
+        let (_, pairs) = complete("http.p", 6, &names());
+        assert_eq!(pairs[0].replacement, "post(");
+        assert_eq!(pairs[0].display, "post(url, body)");
+        assert_eq!(replacements("ht").1, vec!["http".to_string()]);
     }
 
     #[test]
