@@ -79,6 +79,16 @@ pub const DESCRIBED: &[ApiItem] = &[
         "a lazy walk over a list, one item per loop turn",
     ),
     zoom(
+        "get_many",
+        "(paths, query?)",
+        "GETs run concurrently within the rate limits; a failed one is an error map in place",
+    ),
+    zoom(
+        "rate_limits",
+        "()",
+        "the plan and, per category, Zoom's limit and zoomsh's pace, waits and 429s",
+    ),
+    zoom(
         "path",
         "(template, values...)",
         "a path with each {} filled and encoded as Zoom requires",
@@ -95,6 +105,11 @@ pub const DESCRIBED: &[ApiItem] = &[
         "with --sim, #{url, webhooks} of the in-process simulator; otherwise ()",
     ),
     global("sleep", "(seconds)", "wait; Ctrl-C interrupts it"),
+    global(
+        "is_error",
+        "(value)",
+        "true for an error map (from get_many, or caught)",
+    ),
     global(
         "env",
         "(name)",
