@@ -110,7 +110,8 @@ def main():
 
     sim = Simulator(binary, ["--latency", "50", "--plan", "business", "--users", "20000"])
     work = tempfile.mkdtemp(prefix="zoomsh-bench-")
-    env = dict(os.environ, **sim.env, ZOOMSH_CACHE_DIR=os.path.join(work, "cache"), NO_COLOR="1")
+    env = dict(os.environ, **sim.env, ZOOMSH_CACHE_DIR=os.path.join(work, "cache"), NO_COLOR="1",
+               ZOOMSH_PLAN="business")  # the account plan sizes the client-side limits
     rows = []
 
     def zoomsh(*args):

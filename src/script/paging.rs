@@ -130,9 +130,15 @@ fn get_all(
 ) -> RhaiResult {
     let query = query_pairs(ctx, query)?;
     let opts = options(ctx, opts)?;
-    let walker = PageWalker::new(z.client().clone(), path, query, opts);
-    let items = z.block_on(walker.collect_all(), ctx.call_position())?;
-    let array: Array = items.iter().map(to_dynamic).collect();
+    let mut walker = PageWalker::new(z.client().clone(), path, query, opts);
+    // Page by page, so only one page is ever held as JSON beside the script values.
+    let mut array = Array::new();
+    while let Some(page) = z.block_on(
+        async { walker.next_page().await.transpose() },
+        ctx.call_position(),
+    )? {
+        array.extend(page.into_items().iter().map(to_dynamic));
+    }
     Ok(Dynamic::from_array(array))
 }
 
