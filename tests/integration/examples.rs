@@ -91,8 +91,8 @@ fn whoami_prints_the_apps_user() {
 
 #[test]
 fn upcoming_meetings_csv_has_every_employees_upcoming_meetings() {
-    // Reading the expectation twice around the run makes three walks over every user within a
-    // second, past Zoom's per-second limit, which zoomsh does not pace yet: no limits here.
+    // Reading the expectation twice around the run makes two unpaced walks over every user from
+    // the test itself, beside zoomsh's paced one: no limits here, so the check is about output.
     let sim = Sim::with(&["--plan", "unlimited"]);
     let users = active_users(&sim);
     let expect = || {
@@ -171,8 +171,8 @@ fn upcoming_meetings_csv_has_every_employees_upcoming_meetings() {
 
 #[test]
 fn yesterday_to_slack_posts_the_summary_to_the_webhook() {
-    // The test's own report calls and the script's together pass Zoom's 40 a second for Heavy
-    // endpoints, which zoomsh does not pace yet; an unlimited plan keeps the check about output.
+    // The test's own report calls are not paced and, beside the script's, pass Zoom's 40 a
+    // second for Heavy endpoints; an unlimited plan keeps the check about output.
     let sim = Sim::with(&["--plan", "unlimited"]);
     let day = today().yesterday().unwrap().to_string();
     let (mut count, mut minutes, mut people) = (0, 0, 0);

@@ -13,6 +13,7 @@ mod repl;
 mod resilience;
 mod script_power;
 mod scripts;
+mod security;
 mod sim_data;
 mod sim_http;
 mod sim_limits;
