@@ -43,4 +43,7 @@ echo "tokens minted:        $(jq .tokens_minted <<<"$stats")"
 echo "faults injected:      $(jq -c .faults_injected <<<"$stats")"
 echo "429s sent:            $(jq .too_many_requests <<<"$stats")"
 echo "failures the script saw, by cause:"
-grep '^failure: ' "$work/out" | sed -E 's/^failure: create soak [0-9]+ #[0-9]+: //' | sort | uniq -c | sort -rn | sed 's/^/  /' || true
+grep '^failure: ' "$work/out" \
+    | grep -oE 'token endpoint answered HTTP [0-9]+|HTTP [0-9]{3}(, code [0-9]+)?|connection closed[^;]*|timed out|could not connect' \
+    | sort | uniq -c | sort -rn | sed 's/^/  /' || true
+echo "duplicates:           $(grep -c '^duplicate: ' "$work/out" || true)"

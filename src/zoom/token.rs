@@ -220,7 +220,26 @@ impl TokenProvider {
         cached.rejected = Some(stale.access_token.clone());
     }
 
+    /// Mint, trying again after a server error or a lost connection: minting has no side
+    /// effect worth guarding (a second token is as good as the first), so unlike a POST to the
+    /// API it is safe to repeat. Credential errors are final at once.
     async fn mint(&self) -> Result<Token, ZoomError> {
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 1;
+        loop {
+            match self.mint_once().await {
+                Err(ZoomError::Network { what, message }) if attempt < ATTEMPTS => {
+                    let wait = Duration::from_millis(250 << attempt);
+                    tracing::debug!(%what, %message, attempt, wait_ms = wait.as_millis() as u64, "token request failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn mint_once(&self) -> Result<Token, ZoomError> {
         let creds = self
             .credentials
             .as_ref()
@@ -326,7 +345,7 @@ fn token_error(status: u16, body: &[u8], url: &Url) -> ZoomError {
         return ZoomError::Network {
             what: format!("POST {url}"),
             message: format!(
-                "the token endpoint answered HTTP {status} ({}); Zoom may be having trouble, try again later",
+                "the token endpoint answered HTTP {status} ({})",
                 snippet(body)
             ),
         };

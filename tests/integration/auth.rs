@@ -259,3 +259,49 @@ fn secret_and_token_never_appear_in_output() {
     // -vv did trace the calls.
     assert!(run.stderr.contains("/v2/users/me"), "{}", run.stderr);
 }
+
+#[test]
+fn a_token_endpoint_hiccup_is_retried() {
+    // Two 503s, then a token: minting is safe to repeat, unlike a POST to the API.
+    use axum::http::StatusCode;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let app = axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    (StatusCode::SERVICE_UNAVAILABLE, String::new())
+                } else {
+                    (
+                        StatusCode::OK,
+                        r#"{"access_token":"tok-after-retries","token_type":"bearer","expires_in":3599,"scope":""}"#
+                            .to_string(),
+                    )
+                }
+            }
+        }),
+    );
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    let run = Zoomsh::new()
+        .env("ZOOMSH_OAUTH_URL", &url)
+        .env("ZOOM_ACCOUNT_ID", "ACC1")
+        .env("ZOOM_CLIENT_ID", "CID1")
+        .env("ZOOM_CLIENT_SECRET", "SEC1")
+        .args(["--no-token-cache", "token"])
+        .run();
+    run.success();
+    assert_eq!(run.stdout, "tok-after-retries\n");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
