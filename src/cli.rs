@@ -405,7 +405,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let shows_summary = cli.dry_run && !matches!(command, Command::Token | Command::Auth { .. });
     let result = run_command(command, &opened, &cli.lib, cli.yes);
     if shows_summary {
-        eprintln!("dry-run: {}", opened.session.client().dry_run_summary());
+        crate::stderr_line!("dry-run: {}", opened.session.client().dry_run_summary());
     }
     result
 }
@@ -611,10 +611,29 @@ fn load_env() -> Result<Env, Error> {
     Env::load(&cwd)
 }
 
+/// A bad `ZOOMSH_SIM_*` value as one line that names the variable (clap names the flag).
+fn sim_env_error(e: &clap::Error) -> Error {
+    let first = e.to_string();
+    let first = first
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ");
+    let variable = first
+        .split("'--")
+        .nth(1)
+        .and_then(|rest| rest.split([' ', '\'', '=']).next())
+        .map(|flag| format!("ZOOMSH_SIM_{}", flag.to_uppercase().replace('-', "_")))
+        .unwrap_or_else(|| "a ZOOMSH_SIM_* variable".to_string());
+    Error::Usage(format!(
+        "{variable} is not a valid simulator setting ({first}); fix or unset it"
+    ))
+}
+
 fn open_session(globals: &Globals) -> Result<Opened, Error> {
     if globals.sim {
         // The simulator's plan is the default plan; its tokens are never cached on disk.
-        let sim_args = SimArgs::from_env();
+        let sim_args = SimArgs::try_from_env().map_err(|e| sim_env_error(&e))?;
         let options = client_options(
             &globals.overrides,
             &load_env()?,

@@ -148,19 +148,16 @@ impl Env {
         let mut dotenv_secret = None;
         let dotenv = dir.join(".env");
         if dotenv.is_file() {
-            let iter = dotenvy::from_path_iter(&dotenv).map_err(|e| {
+            let raw = std::fs::read_to_string(&dotenv).map_err(|e| {
                 Error::Usage(format!(
                     "cannot read {}: {e}; fix or remove the file",
                     dotenv.display()
                 ))
             })?;
-            for item in iter {
-                let (k, v) = item.map_err(|e| {
-                    Error::Usage(format!(
-                        "cannot parse {}: {e}; write one NAME=value per line",
-                        dotenv.display()
-                    ))
-                })?;
+            // Windows editors save a byte-order mark; it is not part of the first name.
+            let text = raw.strip_prefix('\u{feff}').unwrap_or(&raw);
+            for item in dotenvy::from_read_iter(text.as_bytes()) {
+                let (k, v) = item.map_err(|e| dotenv_error(&dotenv, text, &e))?;
                 if k == "ZOOM_CLIENT_SECRET" && !v.trim().is_empty() {
                     dotenv_secret = Some(dotenv.clone());
                 }
@@ -345,9 +342,63 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// A `.env` parse error that names the line and the variable but never shows the value: the
+/// line is often the one holding the client secret.
+fn dotenv_error(path: &Path, text: &str, e: &dotenvy::Error) -> Error {
+    let dotenvy::Error::LineParse(content, _) = e else {
+        return Error::Usage(format!(
+            "cannot read {}: {e}; fix or remove the file",
+            path.display()
+        ));
+    };
+    let first = content.lines().next().unwrap_or("");
+    let line = text
+        .find(first)
+        .map(|at| text[..at].matches('\n').count() + 1)
+        .unwrap_or(0);
+    let name = first
+        .trim_start()
+        .trim_start_matches("export ")
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim();
+    Error::Usage(format!(
+        "cannot parse {} line {line} ({name}): the value has an unclosed quote or text after it; \
+         write NAME=value, quoting a value that has spaces or quotes",
+        path.display()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_dotenv_line_is_named_without_its_value() {
+        // Found trying zoomsh as a new user: the parse error printed the secret.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "\u{feff}ZOOM_ACCOUNT_ID=ACC1\nZOOM_CLIENT_SECRET=\"hunter2-secret\nZOOM_CLIENT_ID=x\n",
+        )
+        .unwrap();
+        let err = Env::load(dir.path()).unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(
+            err.contains(".env line 2 (ZOOM_CLIENT_SECRET): the value has an unclosed quote"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "\u{feff}ZOOM_ACCOUNT_ID=ACC1\n").unwrap();
+        let env = Env::load(dir.path()).unwrap();
+        assert_eq!(env.get("ZOOM_ACCOUNT_ID").as_deref(), Some("ACC1"));
+    }
 
     #[test]
     fn values_are_trimmed_and_empty_is_missing() {

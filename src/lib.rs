@@ -8,6 +8,16 @@
 //! - [`webhook`]: posting to webhooks (Slack incoming webhooks), for `http.post`.
 //! - [`session::Session`]: the runtime, client and optional simulator wired together.
 
+/// `eprintln!` that cannot panic: when the reader of stderr has gone away (`2>&1 | head`),
+/// zoomsh drops the line instead of crashing.
+#[macro_export]
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cancel;
 pub mod catalog;
 pub mod check;

@@ -33,7 +33,7 @@ pub fn exposure_warning(path: &Path) -> Option<String> {
 /// Print the warning for `path` on stderr, if there is one.
 pub fn warn_if_exposed(path: &Path) {
     if let Some(warning) = exposure_warning(path) {
-        eprintln!("{warning}");
+        crate::stderr_line!("{warning}");
     }
 }
 

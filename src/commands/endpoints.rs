@@ -19,7 +19,7 @@ pub fn run(words: &[String], as_json: bool) -> Result<(), Error> {
         ));
     }
     if found.is_empty() {
-        eprintln!(
+        crate::stderr_line!(
             "no endpoint matches {:?}; try fewer or shorter words (`zoomsh endpoints` lists all {})",
             words.join(" "),
             Catalog::get().endpoints().len()

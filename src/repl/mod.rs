@@ -83,7 +83,7 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
         Some(sim) => format!("the simulator at {}", sim.base_url()),
         None => "Zoom".to_string(),
     };
-    eprintln!(
+    crate::stderr_line!(
         "zoomsh {} on {target}. Type Rhai, e.g. zoom.get(\"/users/me\"); :help for help, Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")
     );
@@ -122,7 +122,9 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
         match shell.handle(&text) {
             Outcome::Nothing => {}
             Outcome::Print(out) => println!("{out}"),
-            Outcome::Error(message) => eprintln!("{} {message}", paint(err_color, RED, "error:")),
+            Outcome::Error(message) => {
+                crate::stderr_line!("{} {message}", paint(err_color, RED, "error:"))
+            }
             Outcome::Interrupted => {
                 // The terminal has echoed ^C; start a line of our own.
                 let lead = if std::io::stdin().is_terminal() {
@@ -130,7 +132,7 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
                 } else {
                     ""
                 };
-                eprintln!("{lead}{}", paint(err_color, RED, "interrupted"));
+                crate::stderr_line!("{lead}{}", paint(err_color, RED, "interrupted"));
             }
             Outcome::Quit => break,
         }
@@ -144,7 +146,7 @@ fn open_history(editor: &mut Editor<ReplHelper, FileHistory>) -> Option<PathBuf>
     if let Some(dir) = path.parent()
         && let Err(e) = std::fs::create_dir_all(dir)
     {
-        eprintln!(
+        crate::stderr_line!(
             "note: history is not kept: cannot create {}: {e}",
             dir.display()
         );
@@ -153,7 +155,7 @@ fn open_history(editor: &mut Editor<ReplHelper, FileHistory>) -> Option<PathBuf>
     match editor.load_history(&path) {
         Ok(()) => {}
         Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => eprintln!(
+        Err(e) => crate::stderr_line!(
             "note: cannot read the history in {}: {e}; starting a new one",
             path.display()
         ),
@@ -170,7 +172,7 @@ fn remember(editor: &mut Editor<ReplHelper, FileHistory>, path: Option<&PathBuf>
     if let Some(path) = path
         && let Err(e) = editor.append_history(path)
     {
-        eprintln!("note: cannot save the history to {}: {e}", path.display());
+        crate::stderr_line!("note: cannot save the history to {}: {e}", path.display());
     }
 }
 
@@ -197,7 +199,7 @@ fn confirm_on_terminal() -> Confirm {
                 Ok(answer) => match answer.trim().to_ascii_lowercase().as_str() {
                     "y" | "yes" => return Ok(()),
                     "" | "n" | "no" => return Err("you answered no".into()),
-                    _ => eprintln!("answer y or n"),
+                    _ => crate::stderr_line!("answer y or n"),
                 },
                 Err(_) => return Err("you answered no".into()),
             }

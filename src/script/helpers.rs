@@ -95,8 +95,8 @@ fn dry_run_post(ctx: &NativeCallContext, url: &str, body: &Body) -> RhaiResult<D
     })?;
     let shown = WebhookTarget::of(&target);
     match body {
-        Body::Json(v) => eprintln!("dry-run: POST {shown} {v}"),
-        Body::Text(t) => eprintln!("dry-run: POST {shown} {t:?}"),
+        Body::Json(v) => crate::stderr_line!("dry-run: POST {shown} {v}"),
+        Body::Text(t) => crate::stderr_line!("dry-run: POST {shown} {t:?}"),
     }
     let mut map = Map::new();
     map.insert("status".into(), Dynamic::from_int(200));
@@ -155,7 +155,7 @@ pub fn register(engine: &mut Engine, helpers: &Helpers) {
     });
 
     engine.register_fn("log", |value: Dynamic| {
-        eprintln!("{value}");
+        crate::stderr_line!("{value}");
     });
 
     let file_helper = move |ctx: &NativeCallContext| -> RhaiResult<()> {

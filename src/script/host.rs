@@ -152,7 +152,7 @@ impl ScriptHost {
                 (None, Some(l)) => format!("line {l}: "),
                 _ => String::new(),
             };
-            eprintln!("{at}{text}");
+            crate::stderr_line!("{at}{text}");
         });
         let broken_pipe = printer.broken_pipe.clone();
         let (flag, stop) = (broken_pipe.clone(), cancel.clone());

@@ -137,7 +137,7 @@ impl SimArgs {
         match SimArgs::try_from_env() {
             Ok(args) => args,
             Err(err) => {
-                eprintln!("zoomsh sim: ignoring ZOOMSH_SIM_* settings: {err}");
+                crate::stderr_line!("zoomsh sim: ignoring ZOOMSH_SIM_* settings: {err}");
                 SimArgs::default()
             }
         }

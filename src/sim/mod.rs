@@ -96,7 +96,7 @@ impl Simulator {
                 let _ = stopped.await;
             });
             if let Err(err) = serve.await {
-                eprintln!("zoomsh sim: server stopped: {err}");
+                crate::stderr_line!("zoomsh sim: server stopped: {err}");
             }
         });
         Ok(Simulator {
@@ -160,14 +160,14 @@ pub async fn serve_forever(args: &SimArgs) -> std::io::Result<()> {
     println!("export ZOOM_ACCOUNT_ID={DEMO_ACCOUNT_ID}");
     println!("export ZOOM_CLIENT_ID={DEMO_CLIENT_ID}");
     println!("export ZOOM_CLIENT_SECRET={DEMO_CLIENT_SECRET}");
-    eprintln!(
+    crate::stderr_line!(
         "zoomsh sim: serving a {} demo account with {} users (seed {}) on {url}; Ctrl-C stops it",
         args.plan.name(),
         args.users.max(1),
         args.seed
     );
     if !args.faults.is_empty() {
-        eprintln!("zoomsh sim: injecting faults: {}", args.faults);
+        crate::stderr_line!("zoomsh sim: injecting faults: {}", args.faults);
     }
     tokio::signal::ctrl_c().await?;
     sim.shutdown().await;

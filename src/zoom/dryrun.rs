@@ -41,8 +41,8 @@ impl DryRun {
     /// Print the request, count it, and answer it.
     pub(super) fn answer(&self, request: &Request, url: &Url) -> Response {
         match &request.body {
-            Some(body) => eprintln!("dry-run: {} {url} {body}", request.method),
-            None => eprintln!("dry-run: {} {url}", request.method),
+            Some(body) => crate::stderr_line!("dry-run: {} {url} {body}", request.method),
+            None => crate::stderr_line!("dry-run: {} {url}", request.method),
         }
         {
             let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());

@@ -536,7 +536,20 @@ fn parse_body(bytes: &[u8]) -> Value {
 /// Build the full URL of a request on the API host.
 fn build_url(base: &Url, request: &Request) -> Result<Url, ZoomError> {
     let path = &request.path;
+    // `/v2` belongs to the path; a base URL given with it (`https://api.zoom.us/v2`) must not
+    // make `/v2/v2/...`.
     let base_str = base.as_str().trim_end_matches('/');
+    let base_str = base_str.strip_suffix("/v2").unwrap_or(base_str);
+    let raw_path = path.split(['?', '#']).next().unwrap_or("");
+    if raw_path
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return Err(ZoomError::Refused(format!(
+            "{path:?} has a `.` or `..` segment, which would leave the API's /v2 paths; \
+             write the path without it"
+        )));
+    }
     let mut url = if path.starts_with("https://") || path.starts_with("http://") {
         let given = Url::parse(path).map_err(|e| {
             ZoomError::Refused(format!(
@@ -634,6 +647,19 @@ mod tests {
         assert_eq!(
             url("/past_meetings/%252Fab%252F%252Fc%253D%253D"),
             "https://api.zoom.us/v2/past_meetings/%252Fab%252F%252Fc%253D%253D"
+        );
+    }
+
+    #[test]
+    fn dot_segments_are_refused_and_a_v2_base_is_not_doubled() {
+        // Both found trying zoomsh as a new user.
+        assert!(url("/users/../../oauth/token").contains("has a `.` or `..` segment"));
+        let base = Url::parse("http://127.0.0.1:9/v2").unwrap();
+        assert_eq!(
+            build_url(&base, &Request::new("GET", "/users/me"))
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:9/v2/users/me"
         );
     }
 

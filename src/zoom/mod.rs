@@ -111,7 +111,12 @@ impl fmt::Display for ZoomError {
             ZoomError::Network { what, message } => {
                 write!(
                     f,
-                    "{what}: {message}; check the network and the API URL, then try again"
+                    "{what}: {message}; check the network and {}, then try again",
+                    if what.contains("/oauth/token") {
+                        "the OAuth URL (ZOOMSH_OAUTH_URL)"
+                    } else {
+                        "the API URL (ZOOMSH_API_URL)"
+                    }
                 )
             }
         }

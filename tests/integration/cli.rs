@@ -114,3 +114,33 @@ fn a_closed_stdout_ends_quietly() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn a_closed_stderr_does_not_crash() {
+    // Found trying zoomsh as a new user: traces into `2>&1 | head` panicked with exit 101.
+    let bin = env!("CARGO_BIN_EXE_zoomsh");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{bin}' --sim -v get /users --paginate 2>&1 | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+        ))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
+}
+
+#[test]
+fn a_bad_simulator_setting_is_one_line_and_exit_2() {
+    // Found trying zoomsh as a new user: the bad value was ignored with a four-line warning.
+    let run = Zoomsh::new()
+        .env("ZOOMSH_SIM_LATENCY", "abc")
+        .args(["--sim", "get", "/users/me"])
+        .run();
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: ZOOMSH_SIM_LATENCY is not a valid simulator setting (invalid value 'abc' for \
+         '--latency <MS>': invalid digit found in string); fix or unset it\n"
+    );
+}
