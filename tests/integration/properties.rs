@@ -63,3 +63,45 @@ proptest! {
         prop_assert_eq!(parsed.message, Some(message));
     }
 }
+
+/// Meeting UUIDs as Zoom makes them: base64 text of 22-24 characters, some beginning with `/`
+/// or holding `//`.
+fn meeting_uuid() -> impl Strategy<Value = String> {
+    let body = "[A-Za-z0-9+/]{20,22}={0,2}";
+    prop_oneof![
+        body.prop_map(|b| b),
+        body.prop_map(|b| format!("/{b}")),
+        (body, 1usize..18).prop_map(|(b, at)| {
+            let at = at.min(b.len());
+            format!("{}//{}", &b[..at], &b[at..])
+        }),
+    ]
+}
+
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn zoom_path_encoding_decodes_back_to_the_uuid(uuid in meeting_uuid()) {
+        use zoomsh::zoom::paths::{encode_segment, needs_double_encoding};
+        let segment = encode_segment(&uuid);
+        // One path segment on the wire: no raw `/`, `+` or `=`.
+        prop_assert!(!segment.contains(['/', '+', '=']), "{segment}");
+        // Zoom decodes the segment once, and once more for the UUIDs it requires double-encoded.
+        let once = decode(&segment);
+        if needs_double_encoding(&uuid) {
+            // After the first decode the `/`s must still be encoded, or Zoom splits the path.
+            prop_assert!(!once.contains('/'), "{once}");
+            prop_assert_eq!(decode(&once), uuid);
+        } else {
+            prop_assert_eq!(once, uuid);
+        }
+    }
+}
