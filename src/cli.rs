@@ -478,7 +478,13 @@ fn run_command(
         }
         Command::Repl => {
             session.cancel_on_ctrl_c();
-            repl::run(session, repl::ReplOptions { yes })
+            repl::run(
+                session,
+                repl::ReplOptions {
+                    yes,
+                    lib_dirs: lib_dirs.to_vec(),
+                },
+            )
         }
         Command::Sim(_)
         | Command::Check { .. }

@@ -44,10 +44,12 @@ const PROMPT_DRY_RUN: &str = "zoomsh (dry-run)> ";
 const MORE: &str = "   ...> ";
 
 /// How the REPL was started.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReplOptions {
     /// Send DELETEs without asking (`--yes`).
     pub yes: bool,
+    /// Folders of modules for `import` (`--lib`), as for `zoomsh run`.
+    pub lib_dirs: Vec<std::path::PathBuf>,
 }
 
 /// Run the REPL until `:quit` or Ctrl-D. The caller has made Ctrl-C cancel rather than kill
@@ -61,6 +63,7 @@ pub fn run(session: &Session, options: ReplOptions) -> Result<(), Error> {
         ShellOptions {
             color: out_color,
             confirm,
+            lib_dirs: options.lib_dirs.clone(),
         },
     );
 

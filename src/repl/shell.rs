@@ -39,6 +39,8 @@ pub struct ShellOptions {
     pub color: bool,
     /// Asked before each DELETE; `None` sends without asking (`--yes`).
     pub confirm: Option<Confirm>,
+    /// Folders of modules for `import` (`--lib`).
+    pub lib_dirs: Vec<std::path::PathBuf>,
 }
 
 pub struct Shell {
@@ -57,6 +59,7 @@ impl Shell {
     pub fn new(session: &Session, options: ShellOptions) -> Shell {
         let host = session.host(HostOptions {
             confirm: options.confirm,
+            lib_dirs: options.lib_dirs,
             ..HostOptions::default()
         });
         let registered = Registered::from_engine(host.engine());

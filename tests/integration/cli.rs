@@ -144,3 +144,17 @@ fn a_bad_simulator_setting_is_one_line_and_exit_2() {
          '--latency <MS>': invalid digit found in string); fix or unset it\n"
     );
 }
+
+#[test]
+fn the_repl_imports_from_lib_folders() {
+    let z = Zoomsh::new();
+    z.file("mods/greet.rhai", "fn hello(name) { `hello ${name}` }");
+    let dir = z.path().join("mods");
+    let run = z
+        .arg("--lib")
+        .arg(&dir)
+        .args(["repl"])
+        .run_with_stdin("import \"greet\" as g; g::hello(\"ada\")\n");
+    run.success();
+    assert!(run.stdout.contains("hello ada"), "{run:?}");
+}
