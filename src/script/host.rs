@@ -226,6 +226,9 @@ impl ScriptHost {
         let mut functions_only = combined;
         functions_only.clear_statements();
         self.functions = functions_only;
+        if result.is_ok() {
+            self.keep_imports(text, name);
+        }
         result.map_err(|e| {
             let explain = |err: &rhai::EvalAltResult| {
                 if self.sandbox {
@@ -243,6 +246,60 @@ impl ScriptHost {
     }
 }
 
+impl ScriptHost {
+    /// Keep the modules an input imported for the inputs after it: Rhai drops a run's imports
+    /// when the run ends, which in the REPL would make `import "users" as users;` useless on its
+    /// own line. Each `import "path" as alias` is resolved again and registered under its alias.
+    fn keep_imports(&mut self, text: &str, name: &str) {
+        for (path, alias) in import_statements(text) {
+            let resolved = self.engine.module_resolver().resolve(
+                &self.engine,
+                Some(name),
+                &path,
+                rhai::Position::NONE,
+            );
+            if let Ok(module) = resolved {
+                self.engine.register_static_module(alias.as_str(), module);
+            }
+        }
+    }
+}
+
+/// `(path, alias)` of every `import "path" as alias` in a source text.
+fn import_statements(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("import") {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        rest = &rest[at + "import".len()..];
+        if !before_ok {
+            continue;
+        }
+        let Some(quoted) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = quoted.find('"') else {
+            continue;
+        };
+        let path = &quoted[..end];
+        let Some(after_as) = quoted[end + 1..].trim_start().strip_prefix("as") else {
+            continue;
+        };
+        let alias: String = after_as
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !alias.is_empty() && after_as.starts_with(char::is_whitespace) {
+            out.push((path.to_string(), alias));
+        }
+    }
+    out
+}
+
 /// The `simulator` variable: `()` without one, else `#{url, webhooks}`.
 fn simulator_value(url: Option<&str>) -> Dynamic {
     match url {
@@ -254,5 +311,22 @@ fn simulator_value(url: Option<&str>) -> Dynamic {
             map.insert("webhooks".into(), format!("{url}/_sim/webhooks").into());
             Dynamic::from_map(map)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_statements_are_found() {
+        assert_eq!(
+            import_statements("import \"users\" as users; let x = 1;\nimport \"lib/a\" as a_2;"),
+            vec![
+                ("users".to_string(), "users".to_string()),
+                ("lib/a".to_string(), "a_2".to_string())
+            ]
+        );
+        assert!(import_statements("let reimport = 1; import \"x\";").is_empty());
     }
 }

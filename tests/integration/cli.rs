@@ -146,7 +146,8 @@ fn a_bad_simulator_setting_is_one_line_and_exit_2() {
 }
 
 #[test]
-fn the_repl_imports_from_lib_folders() {
+fn the_repl_imports_from_lib_folders_and_keeps_them() {
+    // An import on its own line stays for the lines after it.
     let z = Zoomsh::new();
     z.file("mods/greet.rhai", "fn hello(name) { `hello ${name}` }");
     let dir = z.path().join("mods");
@@ -154,7 +155,7 @@ fn the_repl_imports_from_lib_folders() {
         .arg("--lib")
         .arg(&dir)
         .args(["repl"])
-        .run_with_stdin("import \"greet\" as g; g::hello(\"ada\")\n");
+        .run_with_stdin("import \"greet\" as g;\ng::hello(\"ada\")\n");
     run.success();
     assert!(run.stdout.contains("hello ada"), "{run:?}");
 }
