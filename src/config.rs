@@ -24,6 +24,8 @@ pub struct Credentials {
     pub account_id: String,
     pub client_id: String,
     pub client_secret: Secret,
+    /// The config-file profile that supplied any of them, for error hints.
+    pub profile: Option<String>,
 }
 
 /// What the Zoom client needs to know, resolved from every source.
@@ -294,10 +296,17 @@ fn credentials_from(env: &Env, profile: Option<&Selected>) -> Result<Credentials
             None => return Err(missing("ZOOM_CLIENT_SECRET", "client_secret")),
         },
     };
+    // Name the profile in hints when it supplied any value the environment did not.
+    let profile_used = profile.filter(|p| {
+        (env.get("ZOOM_ACCOUNT_ID").is_none() && p.profile.account_id.is_some())
+            || (env.get("ZOOM_CLIENT_ID").is_none() && p.profile.client_id.is_some())
+            || env.get("ZOOM_CLIENT_SECRET").is_none()
+    });
     Ok(Credentials {
         account_id,
         client_id,
         client_secret,
+        profile: profile_used.map(|p| p.name.clone()),
     })
 }
 

@@ -48,6 +48,7 @@ impl Session {
                 account_id: sim::DEMO_ACCOUNT_ID.to_string(),
                 client_id: sim::DEMO_CLIENT_ID.to_string(),
                 client_secret: Secret::new(sim::DEMO_CLIENT_SECRET),
+                profile: None,
             }),
             oauth_url: base.clone(),
             api_url: Some(base),

@@ -145,6 +145,12 @@ fn raw_body(body: &Value) -> String {
 pub fn build_request(spec: &CallSpec) -> Result<Request, Error> {
     let mut request = Request::new(&spec.method, &spec.path);
     request.query = spec.query.clone();
+    if spec.data.is_some() && request.method == "GET" {
+        return Err(Error::Usage(
+            "-d sends a request body, and GET sends none; use -q KEY=VALUE for query parameters"
+                .into(),
+        ));
+    }
     let mut body = match &spec.data {
         Some(data) => Some(read_data(data)?),
         None => None,

@@ -280,6 +280,7 @@ mod tests {
             account_id: "ACC1".into(),
             client_id: "CID1".into(),
             client_secret: Secret::new(secret),
+            profile: None,
         }
     }
 

@@ -272,7 +272,12 @@ impl TokenProvider {
         self.minted
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if !(200..300).contains(&status) {
-            return Err(token_error(status, &body, &self.token_url));
+            return Err(token_error(
+                status,
+                &body,
+                &self.token_url,
+                creds.profile.as_deref(),
+            ));
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
             ZoomError::Token(format!(
@@ -340,7 +345,9 @@ fn snippet_without_secrets(body: &[u8]) -> String {
 }
 
 /// Turn a token endpoint rejection into a message that names the likely bad setting.
-fn token_error(status: u16, body: &[u8], url: &Url) -> ZoomError {
+/// `profile` names the config-file profile the credentials came from, so the hint points
+/// there instead of at environment variables that are not set.
+fn token_error(status: u16, body: &[u8], url: &Url, profile: Option<&str>) -> ZoomError {
     if status >= 500 || status == 429 {
         return ZoomError::Network {
             what: format!("POST {url}"),
@@ -378,6 +385,26 @@ fn token_error(status: u16, body: &[u8], url: &Url) -> ZoomError {
         }
         _ => "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and ZOOMSH_OAUTH_URL",
     };
+    let hint = match profile {
+        None => hint.to_string(),
+        Some(name) => hint
+            .replace(
+                "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
+                &format!("account_id, client_id and client_secret of profile {name:?}"),
+            )
+            .replace(
+                "ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET",
+                &format!("account_id, client_id, client_secret of profile {name:?}"),
+            )
+            .replace(
+                "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
+                &format!("client_id and client_secret of profile {name:?}"),
+            )
+            .replace(
+                "ZOOM_ACCOUNT_ID",
+                &format!("account_id of profile {name:?}"),
+            ),
+    };
     ZoomError::Token(format!(
         "token request rejected ({label}): {reason} — {hint}"
     ))
@@ -398,6 +425,7 @@ mod tests {
             400,
             br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
             &url(),
+            None,
         );
         assert_eq!(
             e.to_string(),
@@ -408,12 +436,29 @@ mod tests {
     }
 
     #[test]
+    fn credentials_from_a_profile_are_named_there() {
+        // Found trying zoomsh as a new user: a profile's bad secret blamed unset variables.
+        let e = token_error(
+            400,
+            br#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
+            &url(),
+            Some("work"),
+        );
+        assert!(
+            e.to_string()
+                .contains("check client_id and client_secret of profile \"work\""),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn bad_account_names_account_id() {
         // CASES.md B02
         let e = token_error(
             400,
             br#"{"reason":"Bad Request","error":"invalid_request"}"#,
             &url(),
+            None,
         );
         assert!(e.to_string().contains("check ZOOM_ACCOUNT_ID"), "{e}");
     }
@@ -425,6 +470,7 @@ mod tests {
             400,
             br#"{"status":false,"errorCode":4702,"errorMessage":"Invalid client_id: CID1","result":null}"#,
             &url(),
+            None,
         );
         assert!(
             e.to_string()

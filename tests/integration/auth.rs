@@ -3,23 +3,11 @@
 
 use crate::harness::{FixedTokenServer, Sim, Zoomsh};
 use std::sync::Arc;
-use zoomsh::config::{Credentials, Settings};
-use zoomsh::secret::Secret;
 use zoomsh::sim;
 use zoomsh::zoom::{ClientOptions, Request, ZoomClient};
 
 fn client_for(sim: &Sim) -> Arc<ZoomClient> {
-    let base = reqwest::Url::parse(&sim.url()).unwrap();
-    let settings = Settings {
-        credentials: Ok(Credentials {
-            account_id: sim::DEMO_ACCOUNT_ID.into(),
-            client_id: sim::DEMO_CLIENT_ID.into(),
-            client_secret: Secret::new(sim::DEMO_CLIENT_SECRET),
-        }),
-        oauth_url: base.clone(),
-        api_url: Some(base),
-    };
-    Arc::new(ZoomClient::new(&settings, &ClientOptions::default()).unwrap())
+    Arc::new(ZoomClient::new(&sim.settings(), &ClientOptions::default()).unwrap())
 }
 
 #[test]

@@ -159,3 +159,30 @@ fn the_repl_imports_from_lib_folders_and_keeps_them() {
     run.success();
     assert!(run.stdout.contains("hello ada"), "{run:?}");
 }
+
+#[test]
+fn a_get_body_and_an_unknown_method_are_named() {
+    // Both found trying zoomsh as a new user; each used to pass without a word.
+    let run = Zoomsh::new()
+        .args(["--sim", "get", "/users/me", "-d", "{}"])
+        .run();
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: -d sends a request body, and GET sends none"),
+        "{run:?}"
+    );
+    let run = Zoomsh::new()
+        .args([
+            "--sim",
+            "eval",
+            r#"zoom.request("BREW", "/users/me", #{}).status"#,
+        ])
+        .run();
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: \"BREW\" is not a method of the Zoom API"),
+        "{run:?}"
+    );
+}

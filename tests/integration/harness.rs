@@ -83,6 +83,22 @@ impl Sim {
         })
     }
 
+    /// Client settings for this simulator with its demo credentials, for tests that use the
+    /// library directly.
+    pub fn settings(&self) -> zoomsh::config::Settings {
+        let base = reqwest::Url::parse(&self.url()).unwrap();
+        zoomsh::config::Settings {
+            credentials: Ok(zoomsh::config::Credentials {
+                account_id: sim::DEMO_ACCOUNT_ID.into(),
+                client_id: sim::DEMO_CLIENT_ID.into(),
+                client_secret: zoomsh::secret::Secret::new(sim::DEMO_CLIENT_SECRET),
+                profile: None,
+            }),
+            oauth_url: base.clone(),
+            api_url: Some(base),
+        }
+    }
+
     /// `zoomsh` pointed at this simulator with its demo credentials.
     pub fn zoomsh(&self) -> Zoomsh {
         Zoomsh::new()

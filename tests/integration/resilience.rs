@@ -8,9 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use zoomsh::config::{Credentials, Settings};
 use zoomsh::script::{HostOptions, Output};
-use zoomsh::secret::Secret;
 use zoomsh::session::Session;
 use zoomsh::sim;
 use zoomsh::zoom::{ClientOptions, Plan};
@@ -561,16 +559,7 @@ fn interrupted(
     script: &str,
     after: Duration,
 ) -> (Duration, String) {
-    let base = reqwest::Url::parse(&sim.url()).unwrap();
-    let settings = Settings {
-        credentials: Ok(Credentials {
-            account_id: sim::DEMO_ACCOUNT_ID.into(),
-            client_id: sim::DEMO_CLIENT_ID.into(),
-            client_secret: Secret::new(sim::DEMO_CLIENT_SECRET),
-        }),
-        oauth_url: base.clone(),
-        api_url: Some(base),
-    };
+    let settings = sim.settings();
     let script = script.to_string();
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::spawn(move || {

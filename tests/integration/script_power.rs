@@ -591,19 +591,9 @@ impl std::io::Write for Captured {
 #[test]
 fn the_page_walker_serves_rust_callers_and_warns_on_old_walks() {
     use std::time::Duration;
-    use zoomsh::config::{Credentials, Settings};
     use zoomsh::zoom::{ClientOptions, PageOptions, PageWalker, ZoomClient};
     let sim = Sim::with(&["--users", "78"]);
-    let url = reqwest::Url::parse(&sim.url()).unwrap();
-    let settings = Settings {
-        credentials: Ok(Credentials {
-            account_id: zoomsh::sim::DEMO_ACCOUNT_ID.into(),
-            client_id: zoomsh::sim::DEMO_CLIENT_ID.into(),
-            client_secret: zoomsh::secret::Secret::new(zoomsh::sim::DEMO_CLIENT_SECRET),
-        }),
-        oauth_url: url.clone(),
-        api_url: Some(url),
-    };
+    let settings = sim.settings();
     let client = Arc::new(ZoomClient::new(&settings, &ClientOptions::default()).unwrap());
     let captured = Captured::default();
     let writer = captured.clone();
