@@ -253,15 +253,6 @@ fn a_token_endpoint_hiccup_is_retried() {
     // Two 503s, then a token: minting is safe to repeat, unlike a POST to the API.
     use axum::http::StatusCode;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let app = axum::Router::new().route(
@@ -281,9 +272,9 @@ fn a_token_endpoint_hiccup_is_retried() {
             }
         }),
     );
-    runtime.spawn(async move { axum::serve(listener, app).await });
+    let server = crate::harness::StandIn::serve(app);
     let run = Zoomsh::new()
-        .env("ZOOMSH_OAUTH_URL", &url)
+        .env("ZOOMSH_OAUTH_URL", &server.url)
         .env("ZOOM_ACCOUNT_ID", "ACC1")
         .env("ZOOM_CLIENT_ID", "CID1")
         .env("ZOOM_CLIENT_SECRET", "SEC1")

@@ -265,16 +265,19 @@ impl Run {
     }
 }
 
-/// A stand-in OAuth host that answers every token request with one fixed status and body, for
-/// token endpoint answers the simulator never gives (a server error, a wrong grant type).
-pub struct FixedTokenServer {
+/// A small server on loopback for answers the simulator never gives (a token endpoint that
+/// fails in a given way, an API that redirects in circles), with its own runtime.
+pub struct StandIn {
     pub url: String,
     pub runtime: tokio::runtime::Runtime,
 }
 
-impl FixedTokenServer {
-    pub fn start(status: u16, content_type: &'static str, body: &'static str) -> FixedTokenServer {
-        use axum::http::{StatusCode, header};
+/// The stand-in most tests want: an OAuth host with one fixed answer.
+pub type FixedTokenServer = StandIn;
+
+impl StandIn {
+    /// Serve `app` on 127.0.0.1 until the stand-in is dropped.
+    pub fn serve(app: axum::Router) -> StandIn {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -284,7 +287,14 @@ impl FixedTokenServer {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = axum::Router::new().route(
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        StandIn { url, runtime }
+    }
+
+    /// An OAuth host that answers every token request with one status and body.
+    pub fn start(status: u16, content_type: &'static str, body: &'static str) -> StandIn {
+        use axum::http::{StatusCode, header};
+        StandIn::serve(axum::Router::new().route(
             "/oauth/token",
             axum::routing::post(move || async move {
                 (
@@ -293,8 +303,6 @@ impl FixedTokenServer {
                     body,
                 )
             }),
-        );
-        runtime.spawn(async move { axum::serve(listener, app).await });
-        FixedTokenServer { url, runtime }
+        ))
     }
 }
