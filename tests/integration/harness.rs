@@ -291,6 +291,17 @@ impl StandIn {
         StandIn { url, runtime }
     }
 
+    /// `zoomsh` pointed at this stand-in for both OAuth and API calls, with made-up credentials
+    /// (stand-ins do not check them).
+    pub fn zoomsh(&self) -> Zoomsh {
+        Zoomsh::new()
+            .env("ZOOMSH_OAUTH_URL", &self.url)
+            .env("ZOOMSH_API_URL", &self.url)
+            .env("ZOOM_ACCOUNT_ID", "ACC1")
+            .env("ZOOM_CLIENT_ID", "CID1")
+            .env("ZOOM_CLIENT_SECRET", "SEC1-not-a-real-secret")
+    }
+
     /// An OAuth host that answers every token request with one status and body.
     pub fn start(status: u16, content_type: &'static str, body: &'static str) -> StandIn {
         use axum::http::{StatusCode, header};

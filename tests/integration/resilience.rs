@@ -419,23 +419,13 @@ fn a_bad_get_many_element_is_named() {
 /// A stand-in API host: tokens, a redirect off-site, a redirect on-site, and an endpoint that
 /// reports whether the Bearer token arrived.
 struct RedirectServer {
-    url: String,
-    _runtime: tokio::runtime::Runtime,
+    stand_in: crate::harness::StandIn,
 }
 
 impl RedirectServer {
     fn start() -> RedirectServer {
         use axum::http::{HeaderMap, StatusCode, header};
         use axum::routing::{get, post};
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let app = axum::Router::new()
             .route(
                 "/oauth/token",
@@ -471,20 +461,13 @@ impl RedirectServer {
                     )
                 }),
             );
-        runtime.spawn(async move { axum::serve(listener, app).await });
         RedirectServer {
-            url,
-            _runtime: runtime,
+            stand_in: crate::harness::StandIn::serve(app),
         }
     }
 
     fn zoomsh(&self) -> Zoomsh {
-        Zoomsh::new()
-            .env("ZOOMSH_OAUTH_URL", &self.url)
-            .env("ZOOMSH_API_URL", &self.url)
-            .env("ZOOM_ACCOUNT_ID", "ACC1")
-            .env("ZOOM_CLIENT_ID", "CID1")
-            .env("ZOOM_CLIENT_SECRET", "SEC1-not-a-real-secret")
+        self.stand_in.zoomsh()
     }
 }
 

@@ -183,23 +183,13 @@ try {
 /// A stand-in API whose list always answers with the same `next_page_token`: the loop Zoom's
 /// misbehaving pagination would cause.
 struct LoopingApi {
-    url: String,
+    stand_in: crate::harness::StandIn,
     hits: Arc<AtomicUsize>,
-    _runtime: tokio::runtime::Runtime,
 }
 
 impl LoopingApi {
     fn start() -> LoopingApi {
         use axum::routing::{get, post};
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let hits = Arc::new(AtomicUsize::new(0));
         let counter = hits.clone();
         let app = axum::Router::new()
@@ -227,21 +217,14 @@ impl LoopingApi {
                     }
                 }),
             );
-        runtime.spawn(async move { axum::serve(listener, app).await });
         LoopingApi {
-            url,
+            stand_in: crate::harness::StandIn::serve(app),
             hits,
-            _runtime: runtime,
         }
     }
 
     fn zoomsh(&self) -> Zoomsh {
-        Zoomsh::new()
-            .env("ZOOMSH_OAUTH_URL", &self.url)
-            .env("ZOOMSH_API_URL", &self.url)
-            .env("ZOOM_ACCOUNT_ID", "acct")
-            .env("ZOOM_CLIENT_ID", "client")
-            .env("ZOOM_CLIENT_SECRET", "secret-for-the-stand-in")
+        self.stand_in.zoomsh()
     }
 }
 
